@@ -1,0 +1,146 @@
+import { readdir, readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import pg from 'pg'
+
+export type Pool = pg.Pool
+export type PoolClient = pg.PoolClient
+/** Anything that can run a query: a pool or a client inside a transaction. */
+export type Queryable = Pick<pg.Pool, 'query'>
+
+// Money and counts are integers; bigint columns come back as JS numbers (safe below 2^53).
+pg.types.setTypeParser(20, (v: string) => Number.parseInt(v, 10))
+
+export interface PoolOptions {
+  max?: number
+  /** Shown in pg_stat_activity. */
+  applicationName?: string
+  statementTimeoutMs?: number
+}
+
+/** A pg pool with sane timeouts; errors on idle clients are logged, not thrown. */
+export function createPool(url: string, opts: PoolOptions = {}): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: opts.max ?? 10,
+    idleTimeoutMillis: 30_000,
+    connectionTimeoutMillis: 5_000,
+    application_name: opts.applicationName,
+    statement_timeout: opts.statementTimeoutMs ?? 30_000,
+  })
+  // An idle client losing its server (restart) must not crash the process.
+  pool.on('error', () => {})
+  return pool
+}
+
+/** Runs fn inside BEGIN/COMMIT; rolls back on any throw. */
+export async function withTransaction<T>(
+  pool: pg.Pool,
+  fn: (client: pg.PoolClient) => Promise<T>,
+  opts: { isolation?: 'read committed' | 'repeatable read' | 'serializable' } = {},
+): Promise<T> {
+  const client = await pool.connect()
+  try {
+    await client.query(opts.isolation ? `BEGIN ISOLATION LEVEL ${opts.isolation.toUpperCase()}` : 'BEGIN')
+    const result = await fn(client)
+    await client.query('COMMIT')
+    return result
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => {})
+    throw err
+  } finally {
+    client.release()
+  }
+}
+
+export interface MigrationSource {
+  /** A stable label: 'platform', 'order', ... */
+  source: string
+  dir: string
+}
+
+/**
+ * Applies forward-only *.sql migrations in file-name order, each in its own
+ * transaction, under an advisory lock so replicas starting together do not race.
+ * Returns the names applied now.
+ */
+export async function migrate(pool: pg.Pool, sources: MigrationSource[]): Promise<string[]> {
+  const client = await pool.connect()
+  const applied: string[] = []
+  try {
+    await client.query('SELECT pg_advisory_lock(727274)')
+    await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`)
+    const done = new Set(
+      (await client.query<{ name: string }>('SELECT name FROM schema_migrations')).rows.map((r) => r.name),
+    )
+    for (const { source, dir } of sources) {
+      const files = (await readdir(dir)).filter((f) => f.endsWith('.sql')).sort()
+      for (const file of files) {
+        const name = `${source}/${file}`
+        if (done.has(name)) continue
+        const sql = await readFile(join(dir, file), 'utf8')
+        try {
+          await client.query('BEGIN')
+          await client.query(sql)
+          await client.query('INSERT INTO schema_migrations (name) VALUES ($1)', [name])
+          await client.query('COMMIT')
+        } catch (err) {
+          await client.query('ROLLBACK').catch(() => {})
+          throw new Error(`migration ${name} failed: ${(err as Error).message}`)
+        }
+        applied.push(name)
+      }
+    }
+  } finally {
+    await client.query('SELECT pg_advisory_unlock(727274)').catch(() => {})
+    client.release()
+  }
+  return applied
+}
+
+/** The URL of database `name` on the server that `serverUrl` points at. */
+export function databaseUrl(serverUrl: string, name: string): string {
+  const u = new URL(serverUrl)
+  u.pathname = `/${name}`
+  return u.toString()
+}
+
+const quoteIdent = (s: string) => `"${s.replace(/"/g, '""')}"`
+
+/** Creates database `name` on the server unless it exists; safe against a concurrent create. */
+export async function ensureDatabase(serverUrl: string, name: string): Promise<string> {
+  const admin = new pg.Client({ connectionString: databaseUrl(serverUrl, 'postgres') })
+  await admin.connect()
+  try {
+    const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])
+    if (!rowCount) {
+      try {
+        await admin.query(`CREATE DATABASE ${quoteIdent(name)}`)
+      } catch (err) {
+        // 42P04 duplicate_database, 23505 unique_violation: another process created it first.
+        const code = (err as { code?: string }).code
+        if (code !== '42P04' && code !== '23505') throw err
+      }
+    }
+  } finally {
+    await admin.end()
+  }
+  return databaseUrl(serverUrl, name)
+}
+
+/** Drops database `name`, closing any session still connected to it. */
+export async function dropDatabase(serverUrl: string, name: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: databaseUrl(serverUrl, 'postgres') })
+  await admin.connect()
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`)
+  } finally {
+    await admin.end()
+  }
+}
+
+/** The platform's own migrations (outbox, inbox, idempotency keys), applied before a service's. */
+export const platformMigrations: MigrationSource = {
+  source: 'platform',
+  dir: new URL('../migrations', import.meta.url).pathname,
+}

@@ -1,0 +1,54 @@
+import type { EventEnvelope, EventType } from '@shop/contracts'
+
+/**
+ * The ports every adapter pair implements (Redis/memory, RabbitMQ/memory). Code below a
+ * composition root depends on these and never learns which adapter it was given.
+ */
+
+/** Key-value cache with TTLs; also the store behind rate limits and the token denylist. */
+export interface Cache {
+  get(key: string): Promise<string | null>
+  /** ttlMs omitted: no expiry. */
+  set(key: string, value: string, ttlMs?: number): Promise<void>
+  /** Sets only when absent; returns whether it was set. */
+  setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean>
+  del(...keys: string[]): Promise<void>
+  /** Atomically increments a counter, starting its TTL on first increment; returns the new value and ms left. */
+  incr(key: string, ttlMs: number): Promise<{ value: number; ttlMs: number }>
+  /** Liveness for /health/ready. */
+  ping(): Promise<void>
+  close(): Promise<void>
+}
+
+export interface DeliveryInfo {
+  /** 1 on first delivery, then 2, 3, ... across retries. */
+  attempt: number
+  redelivered: boolean
+}
+
+export type EventHandler = (event: EventEnvelope, info: DeliveryInfo) => Promise<void>
+
+export interface SubscribeOptions {
+  /** The consuming service; its queue is `<prefix><service>.events`, its dead letters `<prefix><service>.dlq`. */
+  service: string
+  types: EventType[]
+  handler: EventHandler
+  /** Attempts before dead-lettering (default 5). */
+  maxAttempts?: number
+  /** Messages in flight at once (default 10). */
+  prefetch?: number
+}
+
+export interface Subscription {
+  /** Stops taking new messages and waits for the ones in flight. */
+  stop(): Promise<void>
+}
+
+/** At-least-once event bus: publish resolves only after the broker has the message. */
+export interface EventBus {
+  publish(event: EventEnvelope): Promise<void>
+  subscribe(opts: SubscribeOptions): Promise<Subscription>
+  /** Liveness for /health/ready. */
+  ping(): Promise<void>
+  close(): Promise<void>
+}
