@@ -30,8 +30,11 @@ export const EventSchemas = {
     shippingFee: Krw,
     total: Krw,
     currency: Type.Literal('KRW'),
-    // Carried encrypted or masked by the publisher's choice; consumers must not log it.
-    shippingAddress: Type.Record(Type.String(), Type.Unknown()),
+    // PII never travels in clear through the broker: `sealed` is the whole ShippingAddress
+    // encrypted with the platform field cipher (`cipher.encryptJson(address)`, shared
+    // PII_ENCRYPTION_KEYS); consumers that need it (shipping) decrypt it. The postal code
+    // alone is clear, since fee rules need it and it identifies no one.
+    shippingAddress: Type.Object({ postalCode: Type.String({ pattern: '^[0-9]{5}$' }), sealed: Type.String() }),
     expiresAt: Timestamp,
   }),
   'order.cancelled': Type.Object({

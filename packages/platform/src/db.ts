@@ -27,8 +27,11 @@ export function createPool(url: string, opts: PoolOptions = {}): pg.Pool {
     application_name: opts.applicationName,
     statement_timeout: opts.statementTimeoutMs ?? 30_000,
   })
-  // An idle client losing its server (restart) must not crash the process.
+  // A client losing its server (restart, shutdown) must not crash the process: idle
+  // clients report on the pool, checked-out ones on themselves; the failure still
+  // reaches whoever awaits a query on them.
   pool.on('error', () => {})
+  pool.on('connect', (client) => client.on('error', () => {}))
   return pool
 }
 

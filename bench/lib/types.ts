@@ -1,0 +1,82 @@
+/**
+ * The benchmark contract: a scenario file in bench/scenarios exports one or more
+ * Scenario objects; the harness (bench/run.ts) finds them, runs setup → run →
+ * teardown one at a time, and prints every Result next to its baseline's.
+ */
+
+/** What one measured run produced. Latencies in milliseconds. */
+export interface Result {
+  requestsPerSec: number
+  p50Ms: number
+  p95Ms: number
+  p99Ms: number
+  /** Connection errors, timeouts and non-2xx answers (or failed transactions). */
+  errors: number
+  /** Requests (or transactions) completed during the measured window. */
+  total: number
+  notes?: string
+}
+
+/** Settings and servers a scenario runs against; one fresh object per scenario. */
+export interface BenchContext {
+  /** Length of each measured run (BENCH_DURATION_SEC, default 10; 1 with --smoke). */
+  durationSec: number
+  /** Unmeasured load before each measured run, so the JIT and pools are warm. */
+  warmupSec: number
+  /** autocannon connections (BENCH_CONNECTIONS, default 50). */
+  connections: number
+  /** autocannon pipelining (BENCH_PIPELINING, default 1). */
+  pipelining: number
+  /** True under --smoke: exercise the harness quickly, figures are not meaningful. */
+  smoke: boolean
+  pgUrl: string
+  redisUrl: string
+  amqpUrl: string
+  /** The repository root (where package.json is). */
+  repoRoot: string
+  /** bench/.tmp, git-ignored scratch space; exists when a scenario starts. */
+  tmpDir: string
+  /** Progress line on stderr, prefixed with the scenario name. */
+  log(message: string): void
+}
+
+export interface Scenario {
+  name: string
+  /** Rows are ordered by group; 'baseline' comes first and always runs. */
+  group?: string
+  /** Name of the scenario this one is compared to (requests/s ratio). */
+  baseline?: string
+  setup(ctx: BenchContext): Promise<void>
+  run(ctx: BenchContext): Promise<Result>
+  teardown(ctx: BenchContext): Promise<void>
+}
+
+/** Thrown from setup when a prerequisite is missing; the row says why instead of failing. */
+export class SkipScenario extends Error {
+  constructor(reason: string) {
+    super(reason)
+    this.name = 'SkipScenario'
+  }
+}
+
+/** What the harness knows about a scenario after its turn. */
+export interface Outcome {
+  name: string
+  group?: string
+  baseline?: string
+  result?: Result
+  skipped?: string
+  failed?: string
+}
+
+/** True for any exported value shaped like a Scenario (how the registry finds them). */
+export function isScenario(value: unknown): value is Scenario {
+  if (typeof value !== 'object' || value === null) return false
+  const v = value as Record<string, unknown>
+  return (
+    typeof v.name === 'string' &&
+    typeof v.setup === 'function' &&
+    typeof v.run === 'function' &&
+    typeof v.teardown === 'function'
+  )
+}

@@ -1,0 +1,94 @@
+import { type Static, Type } from '@sinclair/typebox'
+
+/** HTTP shapes of the shipping service, shared with the order service and the clients. */
+
+export const SHIPMENT_STATUSES = ['READY', 'DISPATCHED', 'IN_TRANSIT', 'DELIVERED', 'CANCELLED'] as const
+export type ShipmentStatus = (typeof SHIPMENT_STATUSES)[number]
+export const ShipmentStatus = Type.Union(SHIPMENT_STATUSES.map((s) => Type.Literal(s)))
+
+/** Carrier codes: CJ대한통운, 한진, 롯데, 우체국. */
+export const CARRIER_CODES = ['CJ', 'HANJIN', 'LOTTE', 'EPOST'] as const
+export type CarrierCode = (typeof CARRIER_CODES)[number]
+export const CarrierCode = Type.Union(CARRIER_CODES.map((c) => Type.Literal(c)))
+
+export const PostalCode = Type.String({ pattern: '^[0-9]{5}$', description: '5-digit Korean postal code (우편번호)' })
+
+export const ShippingQuoteRequest = Type.Object(
+  {
+    subtotal: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'KRW' }),
+    postalCode: PostalCode,
+  },
+  { additionalProperties: false },
+)
+export type ShippingQuoteRequest = Static<typeof ShippingQuoteRequest>
+
+/** One line of a quote; the amounts add up to `fee` (a free-shipping line is negative). */
+export const FeeLine = Type.Object({
+  kind: Type.String({ description: 'base | free_shipping | jeju | remote_island (or a kind from SHIPPING_FEE_RULES)' }),
+  amount: Type.Integer(),
+})
+export type FeeLine = Static<typeof FeeLine>
+
+export const ShippingQuote = Type.Object({
+  fee: Type.Integer({ minimum: 0 }),
+  currency: Type.Literal('KRW'),
+  breakdown: Type.Array(FeeLine),
+})
+export type ShippingQuote = Static<typeof ShippingQuote>
+
+export const TrackingEvent = Type.Object({
+  status: ShipmentStatus,
+  at: Type.String({ format: 'date-time' }),
+  location: Type.Optional(Type.String()),
+})
+export type TrackingEvent = Static<typeof TrackingEvent>
+
+/** Who receives the parcel; clear for the order's owner, masked for anyone else. */
+export const ShipmentRecipient = Type.Object({
+  name: Type.String(),
+  phone: Type.String(),
+  postalCode: Type.String(),
+  address1: Type.String(),
+  address2: Type.Optional(Type.String()),
+})
+export type ShipmentRecipient = Static<typeof ShipmentRecipient>
+
+export const Shipment = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  orderId: Type.String({ format: 'uuid' }),
+  status: ShipmentStatus,
+  carrier: Type.Union([CarrierCode, Type.Null()]),
+  trackingNumber: Type.Union([Type.String(), Type.Null()]),
+  fee: Type.Integer({ minimum: 0 }),
+  recipient: ShipmentRecipient,
+  events: Type.Array(TrackingEvent),
+  createdAt: Type.String({ format: 'date-time' }),
+})
+export type Shipment = Static<typeof Shipment>
+
+export const DispatchBody = Type.Object(
+  {
+    status: Type.Literal('DISPATCHED'),
+    carrier: CarrierCode,
+    trackingNumber: Type.Optional(Type.String({ pattern: '^[0-9A-Za-z-]{6,30}$' })),
+  },
+  { additionalProperties: false },
+)
+export const ProgressBody = Type.Object(
+  {
+    status: Type.Union([Type.Literal('IN_TRANSIT'), Type.Literal('DELIVERED')]),
+    location: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  },
+  { additionalProperties: false },
+)
+export const UpdateShipmentStatusBody = Type.Union([DispatchBody, ProgressBody])
+export type UpdateShipmentStatusBody = Static<typeof UpdateShipmentStatusBody>
+
+/** The public tracking answer: no personal data at all. */
+export const Tracking = Type.Object({
+  trackingNumber: Type.String(),
+  carrier: CarrierCode,
+  status: ShipmentStatus,
+  events: Type.Array(TrackingEvent),
+})
+export type Tracking = Static<typeof Tracking>

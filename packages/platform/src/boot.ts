@@ -1,0 +1,86 @@
+import type { FastifyInstance } from 'fastify'
+import { createTokenVerifier } from './auth.ts'
+import { createPool, type MigrationSource, migrate, platformMigrations, type Pool } from './db.ts'
+import { createMetrics, registerPoolMetrics, type Metrics } from './metrics.ts'
+import { createOutboxRelay } from './outbox.ts'
+import type { Subscription } from './ports.ts'
+import type { Runtime } from './runtime.ts'
+
+type Verifier = ReturnType<typeof createTokenVerifier>
+type Relay = ReturnType<typeof createOutboxRelay>
+
+/** What every business service gets from the boot sequence. */
+export interface ServiceDeps {
+  rt: Runtime
+  pool: Pool
+  verifier: Verifier
+  relay: Relay
+  metrics: Metrics
+  /** Readiness checks for this service's adapters: postgres plus the runtime's broker and cache. */
+  readiness: Record<string, () => Promise<void>>
+}
+
+/** Something that runs in the background (sweepers, simulators) and must stop on shutdown. */
+export interface Worker {
+  name: string
+  start(): void
+  stop(): Promise<void>
+}
+
+export interface ServiceSpec {
+  migrations: MigrationSource
+  buildApp(deps: ServiceDeps): Promise<FastifyInstance> | FastifyInstance
+  subscribe?(deps: ServiceDeps): Promise<Subscription[]>
+  workers?(deps: ServiceDeps): Worker[]
+}
+
+export interface RunningService {
+  app: FastifyInstance
+  deps: ServiceDeps
+}
+
+/**
+ * The shared boot sequence of a business service: pool → migrations → metrics → token
+ * verifier → outbox relay → app → listen → consumers → workers. Stop functions are
+ * registered so the lifecycle runs them in reverse: workers, consumers, HTTP (drain),
+ * relay, pool.
+ */
+export async function bootService(rt: Runtime, spec: ServiceSpec): Promise<RunningService> {
+  if (!rt.databaseUrl) throw new Error(`${rt.name}: no database configured`)
+  const pool = createPool(rt.databaseUrl, { applicationName: `shop-${rt.name}`, max: 10 })
+  rt.lifecycle.add('postgres pool', () => pool.end())
+  const applied = await migrate(pool, [platformMigrations, spec.migrations])
+  if (applied.length) rt.logger.info({ applied }, 'migrations applied')
+
+  const metrics = createMetrics(rt.name)
+  registerPoolMetrics(metrics, pool)
+  const verifier = createTokenVerifier({
+    jwksUrl: rt.jwksUrl,
+    issuer: rt.shared.JWT_ISSUER,
+    audience: rt.shared.JWT_AUDIENCE,
+    denylist: rt.cache,
+  })
+  const relay = createOutboxRelay({ pool, bus: rt.bus, logger: rt.logger })
+  metrics.gauge('outbox_backlog', 'Outbox rows not yet published', async () => (await relay.backlog()).count)
+  relay.start()
+  rt.lifecycle.add('outbox relay', () => relay.stop())
+
+  const readiness: Record<string, () => Promise<void>> = {
+    postgres: async () => {
+      await pool.query('SELECT 1')
+    },
+    ...rt.adapterChecks,
+  }
+  const deps: ServiceDeps = { rt, pool, verifier, relay, metrics, readiness }
+  const app = await spec.buildApp(deps)
+  await app.listen({ host: rt.host, port: rt.port })
+  rt.lifecycle.add('http server', () => app.close())
+
+  for (const sub of (await spec.subscribe?.(deps)) ?? []) rt.lifecycle.add('consumer', () => sub.stop())
+  for (const w of spec.workers?.(deps) ?? []) {
+    w.start()
+    rt.lifecycle.add(w.name, () => w.stop())
+  }
+  // Consumers and workers stop before HTTP drains: registered later, run earlier.
+  return { app, deps }
+}

@@ -1,0 +1,202 @@
+import { createHash } from 'node:crypto'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { type Static, Type } from '@sinclair/typebox'
+import type pg from 'pg'
+import { Conflict, IdempotencyKeyReuse } from './errors.ts'
+
+/**
+ * Idempotency-Key handling over the idempotency_keys table (migration 0002). The first
+ * request with a key claims it with INSERT ... ON CONFLICT DO NOTHING, so exactly one
+ * of any number of concurrent duplicates runs the handler; the others wait for its
+ * stored response and replay it.
+ */
+
+/** The Idempotency-Key value: 1–255 visible ASCII characters. */
+export const IdempotencyKey = Type.String({ minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7E]+$' })
+
+/** Route `headers` schema requiring an `idempotency-key` header (other headers allowed). */
+export const IdempotencyKeyHeader = Type.Object({ 'idempotency-key': IdempotencyKey })
+export type IdempotencyKeyHeader = Static<typeof IdempotencyKeyHeader>
+
+export interface IdempotencyStoreOptions {
+  /** How long a completed response is replayed (default 24 h). */
+  ttlMs?: number
+  /** How long a duplicate waits for the first request to finish before 409 (default 5 s). */
+  waitMs?: number
+  /** How often a waiting duplicate looks again (default 50 ms). */
+  pollMs?: number
+  /**
+   * Lease on an in_progress claim (default 60 s): after it, a request that crashed
+   * mid-handler no longer pins the key. Handlers must finish well within it, or a
+   * retry could run a second time.
+   */
+  lockMs?: number
+}
+
+export interface IdempotentRequest {
+  /** The user id, or 'anonymous': keys from different users never meet. */
+  scope: string
+  key: string
+  /** requestFingerprint(...) of the request. */
+  fingerprint: string
+}
+
+export interface HandlerResponse<T> {
+  status: number
+  body: T
+  headers?: Record<string, string>
+}
+
+export interface IdempotentResponse<T> extends HandlerResponse<T> {
+  /** True when this is the stored response of an earlier request. */
+  replayed: boolean
+}
+
+export interface IdempotencyStore {
+  run<T>(req: IdempotentRequest, handler: () => Promise<HandlerResponse<T>>): Promise<IdempotentResponse<T>>
+  /** Deletes expired rows; returns how many. */
+  purgeExpired(): Promise<number>
+}
+
+interface Row {
+  request_hash: string
+  state: 'in_progress' | 'completed'
+  response_status: number | null
+  response_body: unknown
+  response_headers: Record<string, string> | null
+  expired: boolean
+}
+
+// Object keys sorted at every depth; toJSON honoured (Dates) and undefined members
+// dropped, as JSON.stringify would, so equal bodies give equal text.
+function canonical(value: unknown): unknown {
+  if (value !== null && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+    return canonical((value as { toJSON(): unknown }).toJSON())
+  }
+  if (Array.isArray(value)) return value.map((v) => (v === undefined ? null : canonical(v)))
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {}
+    for (const k of Object.keys(value).sort()) {
+      const v = (value as Record<string, unknown>)[k]
+      if (v !== undefined) out[k] = canonical(v)
+    }
+    return out
+  }
+  return value
+}
+
+/** sha256 (hex) of method, path and the body as canonical JSON, so body key order does not matter. */
+export function requestFingerprint(parts: { method: string; path: string; body: unknown }): string {
+  const body = parts.body === undefined ? '' : JSON.stringify(canonical(parts.body))
+  return createHash('sha256').update(`${parts.method.toUpperCase()} ${parts.path}\n${body}`).digest('hex')
+}
+
+const IN_PROGRESS_DETAIL = 'a request with this Idempotency-Key is still in progress'
+
+/** An Idempotency-Key store on the service's own database (table idempotency_keys). */
+export function createIdempotencyStore(pool: pg.Pool, opts: IdempotencyStoreOptions = {}): IdempotencyStore {
+  const ttlMs = opts.ttlMs ?? 24 * 60 * 60 * 1000
+  const waitMs = opts.waitMs ?? 5_000
+  const pollMs = opts.pollMs ?? 50
+  const lockMs = opts.lockMs ?? 60_000
+
+  // created_at as text is the claim's token: it keeps the microseconds a JS Date drops,
+  // so a request whose lease lapsed cannot complete or delete its successor's claim.
+  async function claim(req: IdempotentRequest): Promise<string | null> {
+    const { rows } = await pool.query<{ token: string }>(
+      `INSERT INTO idempotency_keys (scope, key, request_hash, state, expires_at)
+       VALUES ($1, $2, $3, 'in_progress', now() + $4 * interval '1 millisecond')
+       ON CONFLICT (scope, key) DO NOTHING
+       RETURNING created_at::text AS token`,
+      [req.scope, req.key, req.fingerprint, lockMs],
+    )
+    return rows[0]?.token ?? null
+  }
+
+  async function read(req: IdempotentRequest): Promise<Row | undefined> {
+    const { rows } = await pool.query<Row>(
+      `SELECT request_hash, state, response_status, response_body, response_headers,
+              expires_at <= now() AS expired
+         FROM idempotency_keys WHERE scope = $1 AND key = $2`,
+      [req.scope, req.key],
+    )
+    return rows[0]
+  }
+
+  async function owned<T>(
+    req: IdempotentRequest,
+    token: string,
+    handler: () => Promise<HandlerResponse<T>>,
+  ): Promise<IdempotentResponse<T>> {
+    let res: HandlerResponse<T>
+    try {
+      res = await handler()
+    } catch (err) {
+      // No half-state: the key is free again so a retry runs the handler anew. If this
+      // delete fails too, the claim's lease frees the key later.
+      await pool
+        .query(
+          `DELETE FROM idempotency_keys
+            WHERE scope = $1 AND key = $2 AND created_at = $3::timestamptz AND state = 'in_progress'`,
+          [req.scope, req.key, token],
+        )
+        .catch(() => {})
+      throw err
+    }
+    await pool.query(
+      `UPDATE idempotency_keys
+          SET state = 'completed', response_status = $4, response_body = $5::jsonb,
+              response_headers = $6::jsonb, expires_at = now() + $7 * interval '1 millisecond'
+        WHERE scope = $1 AND key = $2 AND created_at = $3::timestamptz AND state = 'in_progress'`,
+      [
+        req.scope,
+        req.key,
+        token,
+        res.status,
+        res.body === undefined ? null : JSON.stringify(res.body),
+        res.headers ? JSON.stringify(res.headers) : null,
+        ttlMs,
+      ],
+    )
+    return { ...res, replayed: false }
+  }
+
+  return {
+    async run<T>(req: IdempotentRequest, handler: () => Promise<HandlerResponse<T>>): Promise<IdempotentResponse<T>> {
+      const deadline = Date.now() + waitMs
+      for (;;) {
+        const token = await claim(req)
+        if (token) return owned(req, token, handler)
+        const row = await read(req)
+        // Gone since the insert (its request failed): try to claim it again.
+        if (!row) continue
+        if (row.expired) {
+          // Only an expired row is removed, so a fresh claim made meanwhile survives;
+          // the following INSERT still lets exactly one contender win.
+          await pool.query('DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 AND expires_at <= now()', [
+            req.scope,
+            req.key,
+          ])
+          continue
+        }
+        if (row.request_hash !== req.fingerprint) throw new IdempotencyKeyReuse()
+        if (row.state === 'completed') {
+          return {
+            status: row.response_status as number,
+            body: row.response_body as T,
+            ...(row.response_headers ? { headers: row.response_headers } : {}),
+            replayed: true,
+          }
+        }
+        const left = deadline - Date.now()
+        if (left <= 0) throw new Conflict(IN_PROGRESS_DETAIL)
+        await sleep(Math.min(pollMs, left))
+      }
+    },
+
+    async purgeExpired() {
+      const { rowCount } = await pool.query('DELETE FROM idempotency_keys WHERE expires_at <= now()')
+      return rowCount ?? 0
+    },
+  }
+}

@@ -1,0 +1,48 @@
+import { exitOnConfigError, loadConfig } from './config.ts'
+import { createLifecycle } from './lifecycle.ts'
+import { createLogger } from './logger.ts'
+import { loadSharedConfig, type ProcessName, type Runtime } from './runtime.ts'
+import { createDistributedRuntime } from './runtime-build.ts'
+import { initTelemetry } from './telemetry.ts'
+import type { TObject } from '@sinclair/typebox'
+
+/**
+ * Runs one process as a container does: distributed adapters from the environment,
+ * signal handlers for a graceful stop. A bad configuration exits 1 naming the variable.
+ */
+export async function runStandalone(
+  name: ProcessName,
+  start: (rt: Runtime) => Promise<unknown>,
+  ownConfig?: TObject,
+): Promise<void> {
+  let shared
+  try {
+    shared = loadSharedConfig()
+    // Validate the service's own settings before touching any server.
+    if (ownConfig) loadConfig(ownConfig)
+  } catch (err) {
+    exitOnConfigError(err)
+  }
+  const logger = createLogger({ service: name, level: shared.LOG_LEVEL })
+  const telemetry = initTelemetry({ service: name, exporterUrl: shared.OTEL_EXPORTER_OTLP_ENDPOINT })
+  const lifecycle = createLifecycle(logger)
+  lifecycle.add('telemetry', () => telemetry.shutdown())
+  lifecycle.installSignalHandlers()
+  try {
+    const rt = await createDistributedRuntime(name, logger, lifecycle)
+    await start(rt)
+    logger.info({ port: rt.port }, `${name} listening on http://${rt.host}:${rt.port}`)
+  } catch (err) {
+    logger.error({ err }, `${name} failed to start`)
+    await lifecycle.shutdown('start failed').catch(() => {})
+    if (err instanceof Error && err.name === 'ConfigError') exitOnConfigError(err)
+    process.exit(1)
+  }
+}
+
+/** True when the module at `metaUrl` is the process's entry point (`tsx src/main.ts`). */
+export function isEntryPoint(metaUrl: string): boolean {
+  const entry = process.argv[1]
+  if (!entry) return false
+  return new URL(metaUrl).pathname === entry || new URL(metaUrl).pathname.replace(/\.ts$/, '') === entry
+}

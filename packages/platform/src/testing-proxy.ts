@@ -1,0 +1,76 @@
+import { createServer, connect, type Socket } from 'node:net'
+
+/**
+ * A TCP proxy for reliability tests: point a client at it, then cut() to simulate a
+ * network failure or broker restart without touching the shared server, and
+ * restore() to bring the path back.
+ */
+
+export interface TcpProxy {
+  /** The local port (on 127.0.0.1) that forwards to the target. */
+  port: number
+  /** Destroys every open connection and refuses new ones until restore(). */
+  cut(): void
+  restore(): void
+  close(): Promise<void>
+}
+
+/** Starts a proxy on a free loopback port forwarding to target. */
+export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
+  const sockets = new Set<Socket>()
+  let refusing = false
+
+  const server = createServer((client) => {
+    if (refusing) {
+      client.resetAndDestroy()
+      return
+    }
+    const upstream = connect({ host: target.host, port: target.port })
+    sockets.add(client)
+    sockets.add(upstream)
+    const end = () => {
+      client.destroy()
+      upstream.destroy()
+      sockets.delete(client)
+      sockets.delete(upstream)
+    }
+    client.on('error', end)
+    upstream.on('error', end)
+    client.on('close', end)
+    upstream.on('close', end)
+    client.pipe(upstream)
+    upstream.pipe(client)
+  })
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => resolve())
+  })
+  const address = server.address()
+  if (!address || typeof address === 'string') throw new Error('proxy has no TCP address')
+
+  const cut = () => {
+    refusing = true
+    // A reset, not a graceful end: what the client sees when the peer or the network dies.
+    for (const s of sockets) {
+      try {
+        s.resetAndDestroy()
+      } catch {
+        s.destroy()
+      }
+    }
+    sockets.clear()
+  }
+
+  return {
+    port: address.port,
+    cut,
+    restore() {
+      refusing = false
+    },
+    async close() {
+      cut()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+    },
+  }
+}

@@ -1,0 +1,171 @@
+import { setTimeout as sleep } from 'node:timers/promises'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { Conflict, IdempotencyKeyReuse, NotFound } from '../src/errors.ts'
+import { createIdempotencyStore, requestFingerprint } from '../src/idempotency.ts'
+import { createTestDatabase, eventually, type TestDatabase, uniqueName } from '../src/testing.ts'
+
+let db: TestDatabase
+
+beforeAll(async () => {
+  db = await createTestDatabase({ prefix: 'idempotency' })
+})
+
+afterAll(async () => {
+  await db?.drop()
+})
+
+const fp = (body: unknown) => requestFingerprint({ method: 'POST', path: '/orders', body })
+const rowsFor = async (key: string) =>
+  (await db.pool.query('SELECT scope, state FROM idempotency_keys WHERE key = $1', [key])).rows
+
+describe('Idempotency-Key store', () => {
+  it('20 concurrent requests with one key run the handler once and all get the same response', async () => {
+    const store = createIdempotencyStore(db.pool)
+    const key = uniqueName('k')
+    let calls = 0
+    const handler = async () => {
+      calls++
+      await sleep(100)
+      return { status: 201, body: { orderId: 'ord_1', total: 30_000 }, headers: { location: '/orders/ord_1' } }
+    }
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => store.run({ scope: 'user-1', key, fingerprint: fp({ qty: 1 }) }, handler)),
+    )
+    expect(calls).toBe(1)
+    for (const r of results) {
+      expect(r.status).toBe(201)
+      expect(r.body).toEqual({ orderId: 'ord_1', total: 30_000 })
+      expect(r.headers).toEqual({ location: '/orders/ord_1' })
+    }
+    expect(results.filter((r) => r.replayed)).toHaveLength(19)
+    expect(await rowsFor(key)).toEqual([{ scope: 'user-1', state: 'completed' }])
+  })
+
+  it('the same key and body after completion replays the stored response without running the handler', async () => {
+    const store = createIdempotencyStore(db.pool)
+    const req = { scope: 'user-1', key: uniqueName('k'), fingerprint: fp({ a: 1, b: [1, 2] }) }
+    const first = await store.run(req, async () => ({ status: 201, body: { id: 'p_1', items: [{ n: 1 }] } }))
+    expect(first).toEqual({ status: 201, body: { id: 'p_1', items: [{ n: 1 }] }, replayed: false })
+    const again = await store.run(req, async () => {
+      throw new Error('must not run')
+    })
+    expect(again).toEqual({ status: 201, body: { id: 'p_1', items: [{ n: 1 }] }, replayed: true })
+  })
+
+  it('the same key with a different body is refused with 422 idempotency_key_reuse', async () => {
+    const store = createIdempotencyStore(db.pool)
+    const key = uniqueName('k')
+    await store.run({ scope: 'user-1', key, fingerprint: fp({ qty: 1 }) }, async () => ({ status: 201, body: { ok: true } }))
+    let ran = false
+    const err = await store
+      .run({ scope: 'user-1', key, fingerprint: fp({ qty: 2 }) }, async () => {
+        ran = true
+        return { status: 201, body: { ok: true } }
+      })
+      .catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(IdempotencyKeyReuse)
+    expect((err as IdempotencyKeyReuse).status).toBe(422)
+    expect((err as IdempotencyKeyReuse).code).toBe('idempotency_key_reuse')
+    expect(ran).toBe(false)
+  })
+
+  it('a handler that throws leaves no row, and a retry with the same key runs again', async () => {
+    const store = createIdempotencyStore(db.pool)
+    const req = { scope: 'user-1', key: uniqueName('k'), fingerprint: fp({ qty: 1 }) }
+    await expect(
+      store.run(req, async () => {
+        throw new NotFound('product p_9')
+      }),
+    ).rejects.toBeInstanceOf(NotFound)
+    expect(await rowsFor(req.key)).toEqual([])
+    const retry = await store.run(req, async () => ({ status: 201, body: { second: true } }))
+    expect(retry).toEqual({ status: 201, body: { second: true }, replayed: false })
+  })
+
+  it('keys are scoped per user: the same key from two users runs for each', async () => {
+    const store = createIdempotencyStore(db.pool)
+    const key = uniqueName('k')
+    const a = await store.run({ scope: 'user-a', key, fingerprint: fp({ x: 1 }) }, async () => ({ status: 201, body: 'a' }))
+    // A different body too: no reuse error across users.
+    const b = await store.run({ scope: 'user-b', key, fingerprint: fp({ x: 2 }) }, async () => ({ status: 201, body: 'b' }))
+    expect([a.body, a.replayed, b.body, b.replayed]).toEqual(['a', false, 'b', false])
+    expect((await rowsFor(key)).map((r) => r.scope).sort()).toEqual(['user-a', 'user-b'])
+  })
+
+  it('once a stored response has expired the key runs again, even with another body', async () => {
+    const store = createIdempotencyStore(db.pool, { ttlMs: 400 })
+    const key = uniqueName('k')
+    const first = await store.run({ scope: 'u', key, fingerprint: fp({ v: 1 }) }, async () => ({ status: 200, body: 1 }))
+    expect(first.replayed).toBe(false)
+    expect((await store.run({ scope: 'u', key, fingerprint: fp({ v: 1 }) }, async () => ({ status: 200, body: 9 }))).replayed).toBe(true)
+    await sleep(450)
+    const later = await store.run({ scope: 'u', key, fingerprint: fp({ v: 2 }) }, async () => ({ status: 200, body: 2 }))
+    expect(later).toEqual({ status: 200, body: 2, replayed: false })
+  })
+
+  it('concurrent requests on an expired key still run the handler only once', async () => {
+    const short = createIdempotencyStore(db.pool, { ttlMs: 100 })
+    // The new response must outlive the race, or a slow duplicate would see it expire too.
+    const store = createIdempotencyStore(db.pool)
+    const req = { scope: 'u', key: uniqueName('k'), fingerprint: fp({ v: 1 }) }
+    await short.run(req, async () => ({ status: 200, body: 'old' }))
+    await sleep(150)
+    let calls = 0
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        store.run(req, async () => {
+          calls++
+          await sleep(50)
+          return { status: 200, body: 'new' }
+        }),
+      ),
+    )
+    expect(calls).toBe(1)
+    expect(results.every((r) => r.body === 'new')).toBe(true)
+  })
+
+  it('a duplicate still in progress after waitMs gets 409 conflict, and replays once it finishes', async () => {
+    const store = createIdempotencyStore(db.pool, { waitMs: 100, pollMs: 20 })
+    const req = { scope: 'u', key: uniqueName('k'), fingerprint: fp({ slow: true }) }
+    const slow = store.run(req, async () => {
+      await sleep(400)
+      return { status: 201, body: { done: true } }
+    })
+    await eventually(async () => (await rowsFor(req.key)).length === 1)
+    const started = Date.now()
+    const err = await store.run(req, async () => ({ status: 201, body: { done: false } })).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(Conflict)
+    expect((err as Conflict).status).toBe(409)
+    expect((err as Conflict).code).toBe('conflict')
+    expect((err as Conflict).detail).toBe('a request with this Idempotency-Key is still in progress')
+    expect(Date.now() - started).toBeGreaterThanOrEqual(90)
+    expect(await slow).toMatchObject({ replayed: false, body: { done: true } })
+    expect(await store.run(req, async () => ({ status: 500, body: { done: false } }))).toMatchObject({ replayed: true, body: { done: true } })
+  })
+
+  it('a claim whose lease lapsed (its request crashed) no longer pins the key', async () => {
+    const store = createIdempotencyStore(db.pool, { lockMs: 100, waitMs: 1_000 })
+    const req = { scope: 'u', key: uniqueName('k'), fingerprint: fp({ v: 1 }) }
+    // What a process that died mid-handler leaves behind.
+    await db.pool.query(
+      `INSERT INTO idempotency_keys (scope, key, request_hash, state, expires_at)
+       VALUES ($1, $2, $3, 'in_progress', now() + interval '100 milliseconds')`,
+      [req.scope, req.key, req.fingerprint],
+    )
+    const r = await store.run(req, async () => ({ status: 201, body: 'ran' }))
+    expect(r).toEqual({ status: 201, body: 'ran', replayed: false })
+  })
+
+  it('purgeExpired deletes expired rows only and says how many', async () => {
+    const short = createIdempotencyStore(db.pool, { ttlMs: 50 })
+    const long = createIdempotencyStore(db.pool)
+    const k1 = uniqueName('k')
+    const k2 = uniqueName('k')
+    await short.run({ scope: 'purge', key: k1, fingerprint: fp(1) }, async () => ({ status: 200, body: 1 }))
+    await long.run({ scope: 'purge', key: k2, fingerprint: fp(2) }, async () => ({ status: 200, body: 2 }))
+    await sleep(80)
+    expect(await short.purgeExpired()).toBeGreaterThanOrEqual(1)
+    expect(await rowsFor(k1)).toEqual([])
+    expect(await rowsFor(k2)).toHaveLength(1)
+  })
+})

@@ -1,0 +1,179 @@
+import { randomUUID } from 'node:crypto'
+import amqp from 'amqplib'
+import type { EventEnvelope } from '@shop/contracts'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createMemoryBus } from '../src/bus-memory.ts'
+import { createRabbitBus, type RabbitBus } from '../src/bus-rabbitmq.ts'
+import type { PoolClient } from '../src/db.ts'
+import { createEvent } from '../src/events.ts'
+import { handleOnce, subscribeHandlers } from '../src/inbox.ts'
+import { createTestDatabase, eventually, serverAvailable, type TestDatabase, testAmqpUrl, uniqueName } from '../src/testing.ts'
+import { startTcpProxy } from '../src/testing-proxy.ts'
+
+const rabbit = await serverAvailable('rabbitmq')
+const productUpdated = () => createEvent('catalog', 'product.updated', { productId: randomUUID(), fields: ['price'] })
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+let db: TestDatabase
+
+beforeAll(async () => {
+  db = await createTestDatabase({ prefix: 'inbox' })
+  // The effect a consumer applies; counting its rows counts the effects.
+  await db.pool.query('CREATE TABLE effects (event_id uuid NOT NULL, consumer text NOT NULL, at timestamptz DEFAULT now())')
+})
+
+afterAll(async () => {
+  await db?.drop()
+})
+
+const applyEffect = (consumer: string, event: EventEnvelope) => async (client: PoolClient) => {
+  await client.query('INSERT INTO effects (event_id, consumer) VALUES ($1, $2)', [event.id, consumer])
+}
+const effects = async (event: EventEnvelope) =>
+  (await db.pool.query('SELECT count(*)::int AS n FROM effects WHERE event_id = $1', [event.id])).rows[0].n as number
+
+describe('inbox handleOnce', () => {
+  it('applies an event once and reports the second delivery as a duplicate', async () => {
+    const event = productUpdated()
+    expect(await handleOnce(db.pool, 'order', event, applyEffect('order', event))).toBe('applied')
+    expect(await handleOnce(db.pool, 'order', event, applyEffect('order', event))).toBe('duplicate')
+    expect(await effects(event)).toBe(1)
+  })
+
+  it('keeps consumers apart: the same event applies once for each consumer', async () => {
+    const event = productUpdated()
+    expect(await handleOnce(db.pool, 'order', event, applyEffect('order', event))).toBe('applied')
+    expect(await handleOnce(db.pool, 'shipping', event, applyEffect('shipping', event))).toBe('applied')
+    expect(await effects(event)).toBe(2)
+  })
+
+  it('concurrent deliveries of one event have one effect: the duplicate waits for the first, then sees it', async () => {
+    const event = productUpdated()
+    const slowEffect = async (client: PoolClient) => {
+      await client.query('SELECT pg_sleep(0.2)')
+      await applyEffect('order', event)(client)
+    }
+    const results = await Promise.all([1, 2, 3].map(() => handleOnce(db.pool, 'order', event, slowEffect)))
+    expect(results.sort()).toEqual(['applied', 'duplicate', 'duplicate'])
+    expect(await effects(event)).toBe(1)
+  })
+
+  it('a handler that throws rolls back its inbox row, so the duplicate waiting on it applies', async () => {
+    const event = productUpdated()
+    let rowTaken = () => {}
+    const firstHoldsRow = new Promise<void>((resolve) => (rowTaken = resolve))
+    const failing = async (client: PoolClient) => {
+      await applyEffect('order', event)(client)
+      rowTaken()
+      await sleep(100)
+      throw new Error('handler failed')
+    }
+    const first = handleOnce(db.pool, 'order', event, failing)
+    await firstHoldsRow
+    const second = handleOnce(db.pool, 'order', event, applyEffect('order', event))
+    const [a, b] = await Promise.allSettled([first, second])
+    expect(a.status).toBe('rejected')
+    expect(b).toEqual({ status: 'fulfilled', value: 'applied' })
+    expect(await effects(event)).toBe(1)
+  })
+})
+
+describe('subscribeHandlers on the memory bus', () => {
+  it('runs the handler for each subscribed type through the inbox, so a republished event applies once', async () => {
+    const bus = createMemoryBus()
+    const seen: string[] = []
+    await subscribeHandlers(bus, db.pool, {
+      service: 'catalog-mirror',
+      handlers: {
+        'product.updated': async (client, event) => {
+          seen.push(event.data.productId)
+          await applyEffect('catalog-mirror', event)(client)
+        },
+      },
+    })
+    const event = productUpdated()
+    await bus.publish(event)
+    await bus.publish(event)
+    await bus.idle()
+    expect(seen).toEqual([event.data.productId])
+    expect(await effects(event)).toBe(1)
+    await bus.close()
+  })
+})
+
+describe.runIf(rabbit)('inbox with RabbitMQ redelivery', () => {
+  const prefix = `${uniqueName('inbox')}.`
+  let bus: RabbitBus
+
+  beforeAll(async () => {
+    bus = await createRabbitBus({ url: testAmqpUrl(), prefix, retryDelaysMs: [20] })
+  })
+
+  afterAll(async () => {
+    await bus?.close()
+    const conn = await amqp.connect(testAmqpUrl())
+    const ch = await conn.createChannel()
+    for (const s of ['crashy', 'killed']) {
+      for (const q of [bus.names.queue(s), bus.names.dlq(s), bus.names.retryQueue(s, 20)]) await ch.deleteQueue(q)
+    }
+    await ch.deleteExchange(bus.names.exchange)
+    await ch.deleteExchange(bus.names.dlx)
+    await conn.close()
+  })
+
+  it('a consumer that fails after committing but before the ack gets the message again, and the effect applies once', async () => {
+    const outcomes: string[] = []
+    const sub = await bus.subscribe({
+      service: 'crashy',
+      types: ['product.updated'],
+      handler: async (event, info) => {
+        outcomes.push(await handleOnce(db.pool, 'crashy', event, applyEffect('crashy', event)))
+        if (info.attempt === 1) throw new Error('crashed before ack')
+      },
+    })
+    const event = productUpdated()
+    await bus.publish(event)
+    await eventually(() => outcomes.length === 2)
+    expect(outcomes).toEqual(['applied', 'duplicate'])
+    expect(await effects(event)).toBe(1)
+    await sub.stop()
+  })
+
+  it('a consumer whose connection dies before the ack has the message redelivered to another replica, effect once', async () => {
+    const target = new URL(testAmqpUrl())
+    const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5672) })
+    const viaProxy = new URL(testAmqpUrl())
+    viaProxy.hostname = '127.0.0.1'
+    viaProxy.port = String(proxy.port)
+    const doomed = await createRabbitBus({ url: viaProxy.toString(), prefix, retryDelaysMs: [20], reconnectMinMs: 5000 })
+    const outcomes: string[] = []
+    let committed = false
+    let release = () => {}
+    const hang = new Promise<void>((resolve) => (release = resolve))
+    await doomed.subscribe({
+      service: 'killed',
+      types: ['product.updated'],
+      handler: async (event) => {
+        outcomes.push(await handleOnce(db.pool, 'killed', event, applyEffect('killed', event)))
+        committed = true
+        await hang // no ack before the connection dies: as if the process were killed here
+      },
+    })
+    const event = productUpdated()
+    await bus.publish(event)
+    await eventually(() => committed)
+    proxy.cut()
+    const replica = await bus.subscribe({
+      service: 'killed',
+      types: ['product.updated'],
+      handler: async (e) => void outcomes.push(await handleOnce(db.pool, 'killed', e, applyEffect('killed', e))),
+    })
+    await eventually(() => outcomes.length === 2)
+    expect(outcomes).toEqual(['applied', 'duplicate'])
+    expect(await effects(event)).toBe(1)
+    await replica.stop()
+    release()
+    await doomed.close()
+    await proxy.close()
+  })
+})

@@ -1,0 +1,176 @@
+import { randomUUID } from 'node:crypto'
+import amqp from 'amqplib'
+import { type EventEnvelope, InvalidEvent } from '@shop/contracts'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createRabbitBus, type RabbitBus } from '../src/bus-rabbitmq.ts'
+import { withTransaction } from '../src/db.ts'
+import { createEvent, DEFAULT_RETRY_DELAYS_MS } from '../src/events.ts'
+import { createOutboxRelay, enqueueEvent } from '../src/outbox.ts'
+import { createTestDatabase, eventually, serverAvailable, type TestDatabase, testAmqpUrl, uniqueName } from '../src/testing.ts'
+import { startTcpProxy, type TcpProxy } from '../src/testing-proxy.ts'
+
+const ok = await serverAvailable('rabbitmq')
+const productUpdated = () => createEvent('catalog', 'product.updated', { productId: randomUUID(), fields: ['price'] })
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+describe.runIf(ok)('transactional outbox over RabbitMQ', () => {
+  const prefix = `${uniqueName('outbox')}.`
+  let db: TestDatabase
+  let bus: RabbitBus
+  let proxy: TcpProxy
+  let proxied: RabbitBus
+  /** Deliveries per event id, as the consumer saw them. */
+  const deliveries = new Map<string, number>()
+  const delivered = (id: string) => deliveries.get(id) ?? 0
+
+  beforeAll(async () => {
+    db = await createTestDatabase({ prefix: 'outbox' })
+    bus = await createRabbitBus({ url: testAmqpUrl(), prefix })
+    const target = new URL(testAmqpUrl())
+    proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5672) })
+    const viaProxy = new URL(testAmqpUrl())
+    viaProxy.hostname = '127.0.0.1'
+    viaProxy.port = String(proxy.port)
+    proxied = await createRabbitBus({ url: viaProxy.toString(), prefix, publishTimeoutMs: 500, reconnectMinMs: 50, reconnectMaxMs: 200 })
+    await bus.subscribe({
+      service: 'audit',
+      types: ['product.updated'],
+      prefetch: 50,
+      handler: async (e) => void deliveries.set(e.id, delivered(e.id) + 1),
+    })
+  })
+
+  afterAll(async () => {
+    await proxied?.close()
+    await bus?.close()
+    await proxy?.close()
+    await db?.drop()
+    const conn = await amqp.connect(testAmqpUrl())
+    const ch = await conn.createChannel()
+    const { names } = bus
+    const retries = DEFAULT_RETRY_DELAYS_MS.map((ms) => names.retryQueue('audit', ms))
+    for (const q of [names.queue('audit'), names.dlq('audit'), ...retries]) await ch.deleteQueue(q)
+    await ch.deleteExchange(names.exchange)
+    await ch.deleteExchange(names.dlx)
+    await conn.close()
+  })
+
+  const row = async (id: string) =>
+    (await db.pool.query('SELECT sent_at, attempts, last_error FROM outbox WHERE id = $1', [id])).rows[0] as
+      | { sent_at: Date | null; attempts: number; last_error: string | null }
+      | undefined
+
+  it('publishes nothing for a rolled-back transaction', async () => {
+    const event = productUpdated()
+    await expect(
+      withTransaction(db.pool, async (client) => {
+        await enqueueEvent(client, event)
+        throw new Error('business rule failed')
+      }),
+    ).rejects.toThrow('business rule failed')
+    const relay = createOutboxRelay({ pool: db.pool, bus })
+    expect(await relay.flushOnce()).toBe(0)
+    expect(await row(event.id)).toBeUndefined()
+    await sleep(200)
+    expect(delivered(event.id)).toBe(0)
+  })
+
+  it('refuses an invalid envelope at enqueue time and stores nothing', async () => {
+    const bad = { ...productUpdated(), data: { productId: 'x' } } as unknown as EventEnvelope
+    await expect(withTransaction(db.pool, (client) => enqueueEvent(client, bad))).rejects.toBeInstanceOf(InvalidEvent)
+    expect(await row(bad.id)).toBeUndefined()
+  })
+
+  it('a row the contract rejects stays in the backlog with its error and does not hold back later rows', async () => {
+    const bad = { ...productUpdated(), data: { productId: 'x' } }
+    await db.pool.query('INSERT INTO outbox (id, type, envelope) VALUES ($1, $2, $3)', [bad.id, bad.type, JSON.stringify(bad)])
+    const good = productUpdated()
+    await withTransaction(db.pool, (client) => enqueueEvent(client, good))
+    const relay = createOutboxRelay({ pool: db.pool, bus })
+    expect(await relay.flushOnce()).toBe(1)
+    await eventually(() => delivered(good.id) === 1)
+    const stuck = await row(bad.id)
+    expect(stuck?.sent_at).toBeNull()
+    expect(stuck?.last_error).toMatch(/invalid event/)
+    await db.pool.query('DELETE FROM outbox WHERE id = $1', [bad.id])
+  })
+
+  it('keeps an event committed while RabbitMQ is unreachable and delivers it once the path is back', async () => {
+    const relay = createOutboxRelay({ pool: db.pool, bus: proxied, pollIntervalMs: 50, maxBackoffMs: 200 })
+    proxy.cut()
+    await eventually(() => !proxied.isConnected())
+    const event = productUpdated()
+    await withTransaction(db.pool, (client) => enqueueEvent(client, event))
+    relay.start()
+    relay.poke()
+    await eventually(async () => ((await row(event.id))?.attempts ?? 0) >= 2)
+    const stuck = await row(event.id)
+    expect(stuck?.sent_at).toBeNull()
+    expect(stuck?.last_error).toMatch(/not reachable|confirm/)
+    expect((await relay.backlog()).count).toBe(1)
+    expect(delivered(event.id)).toBe(0)
+
+    proxy.restore()
+    await eventually(() => delivered(event.id) === 1, { timeoutMs: 15_000 })
+    await eventually(async () => (await row(event.id))?.sent_at instanceof Date)
+    expect(await relay.backlog()).toEqual({ count: 0, oldestAgeSeconds: null })
+    await relay.stop()
+  })
+
+  it('two relays on one database deliver every row exactly once', async () => {
+    const events = Array.from({ length: 120 }, productUpdated)
+    await withTransaction(db.pool, async (client) => {
+      for (const e of events) await enqueueEvent(client, e)
+    })
+    const backlog = await createOutboxRelay({ pool: db.pool, bus }).backlog()
+    expect(backlog.count).toBe(120)
+    expect(backlog.oldestAgeSeconds).toBeGreaterThanOrEqual(0)
+
+    const published = [0, 0]
+    const counting = (i: number): RabbitBus => ({ ...bus, publish: async (e) => (await bus.publish(e), void published[i]++) })
+    const relays = [0, 1].map((i) => createOutboxRelay({ pool: db.pool, bus: counting(i), batchSize: 10, pollIntervalMs: 20 }))
+    for (const r of relays) r.start()
+    await eventually(() => events.every((e) => delivered(e.id) >= 1), { timeoutMs: 20_000 })
+    await Promise.all(relays.map((r) => r.stop()))
+    await sleep(200)
+    expect(events.filter((e) => delivered(e.id) !== 1)).toEqual([])
+    expect(published[0] + published[1]).toBe(120)
+    const { rows } = await db.pool.query('SELECT count(*)::int AS n FROM outbox WHERE sent_at IS NULL')
+    expect(rows[0].n).toBe(0)
+  })
+
+  it('skips rows another relay holds locked instead of sending them too', async () => {
+    const events = Array.from({ length: 6 }, productUpdated)
+    await withTransaction(db.pool, async (client) => {
+      for (const e of events) await enqueueEvent(client, e)
+    })
+    const relay = createOutboxRelay({ pool: db.pool, bus })
+    const other = await db.pool.connect()
+    try {
+      await other.query('BEGIN')
+      // What a second relay's transaction holds while it publishes the first three rows.
+      await other.query('SELECT id FROM outbox WHERE id = ANY($1::uuid[]) FOR UPDATE', [events.slice(0, 3).map((e) => e.id)])
+      expect(await relay.flushOnce()).toBe(3)
+      await other.query('ROLLBACK')
+    } finally {
+      other.release()
+    }
+    await eventually(() => events.slice(3).every((e) => delivered(e.id) === 1))
+    expect(events.slice(0, 3).map((e) => delivered(e.id))).toEqual([0, 0, 0])
+    expect(await relay.flushOnce()).toBe(3)
+    await eventually(() => events.every((e) => delivered(e.id) === 1))
+  })
+
+  it('poke() makes a sleeping relay publish right away, and sent rows past retention are purged', async () => {
+    const relay = createOutboxRelay({ pool: db.pool, bus, pollIntervalMs: 60_000, retentionMs: 0, purgeIntervalMs: 0 })
+    relay.start()
+    await sleep(100)
+    const event = productUpdated()
+    await withTransaction(db.pool, (client) => enqueueEvent(client, event))
+    relay.poke()
+    await eventually(() => delivered(event.id) === 1, { timeoutMs: 5_000 })
+    relay.poke()
+    await eventually(async () => (await row(event.id)) === undefined)
+    await relay.stop()
+  })
+})

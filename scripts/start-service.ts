@@ -1,0 +1,11 @@
+import { PROCESSES, type ProcessName, type Runtime } from '@shop/platform/runtime'
+import { runStandalone } from '@shop/platform/standalone'
+
+// `npm run start:service -- <name>`: one service alone, as a container runs it.
+const name = process.argv[2] as ProcessName
+if (!PROCESSES.includes(name)) {
+  process.stderr.write(`usage: npm run start:service -- <${PROCESSES.join('|')}>\n`)
+  process.exit(2)
+}
+const mod = (await import(`@shop/${name}/main`)) as { start(rt: Runtime): Promise<unknown> }
+await runStandalone(name, mod.start)

@@ -1,0 +1,86 @@
+import cors from '@fastify/cors'
+import swaggerUi from '@fastify/swagger-ui'
+import type { TokenVerifier } from '@shop/platform/auth'
+import type { Logger } from '@shop/platform/logger'
+import type { Metrics } from '@shop/platform/metrics'
+import type { Cache } from '@shop/platform/ports'
+import type { ProcessName, ServiceName } from '@shop/platform/runtime'
+import { createServer } from '@shop/platform/server'
+import type { FastifyInstance } from 'fastify'
+import { createAccessCheck } from './access.ts'
+import { type GatewayConfig, trustProxySetting } from './config.ts'
+import { createOpenApiAggregator } from './openapi.ts'
+import { registerUpstream } from './proxy.ts'
+import { ROUTE_TABLE } from './routes.ts'
+
+export interface GatewayDeps {
+  logger: Logger
+  version: string
+  urls: Record<ProcessName, string>
+  verifier: TokenVerifier
+  cache: Cache
+  config: GatewayConfig
+  metrics?: Metrics
+  readiness?: Record<string, () => Promise<void>>
+}
+
+/** The public edge: `/v1/<prefix>/*` checked, limited and forwarded to the owning service. */
+export async function buildApp(deps: GatewayDeps): Promise<FastifyInstance> {
+  const { config } = deps
+  const app = createServer({
+    service: 'gateway',
+    version: deps.version,
+    logger: deps.logger,
+    metrics: deps.metrics,
+    trustProxy: trustProxySetting(config.TRUST_PROXY),
+    readiness: { ...upstreamChecks(deps.urls), ...deps.readiness },
+  })
+  const origins = config.CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean)
+  await app.register(cors, {
+    origin: origins.includes('*') ? true : origins,
+    credentials: !origins.includes('*'),
+    exposedHeaders: ['x-request-id', 'retry-after', 'idempotent-replayed', 'etag'],
+    allowedHeaders: ['authorization', 'content-type', 'idempotency-key', 'if-match', 'x-request-id'],
+    maxAge: 600,
+  })
+
+  const docs = createOpenApiAggregator(deps.urls, deps.version)
+  app.get('/v1/openapi.json', { schema: { hide: true } }, async () => docs.refresh())
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    uiConfig: { url: '/v1/openapi.json' },
+    transformSpecification: () => docs.current(),
+  })
+
+  const check = createAccessCheck({
+    verifier: deps.verifier,
+    cache: deps.cache,
+    perIpPerMinute: config.RATE_LIMIT_PER_MINUTE,
+    perUserPerMinute: config.USER_RATE_LIMIT_PER_MINUTE,
+    credentialPerIpPerMinute: config.AUTH_RATE_LIMIT_PER_MINUTE,
+  })
+  for (const [name, prefixes] of Object.entries(ROUTE_TABLE) as [ServiceName, string[]][]) {
+    registerUpstream(app, {
+      name,
+      baseUrl: deps.urls[name],
+      prefixes,
+      timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+      breakerResetMs: config.BREAKER_RESET_MS,
+      logger: deps.logger,
+      metrics: deps.metrics,
+      check,
+    })
+  }
+  return app
+}
+
+function upstreamChecks(urls: Record<ProcessName, string>): Record<string, () => Promise<void>> {
+  const checks: Record<string, () => Promise<void>> = {}
+  for (const service of Object.keys(ROUTE_TABLE) as ServiceName[]) {
+    checks[service] = async () => {
+      const res = await fetch(`${urls[service]}/health`, { signal: AbortSignal.timeout(1500) })
+      if (!res.ok) throw new Error(`status ${res.status}`)
+    }
+  }
+  return checks
+}

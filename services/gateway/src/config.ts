@@ -1,0 +1,21 @@
+import { Env } from '@shop/platform/config'
+import { type Static, Type } from '@sinclair/typebox'
+
+/** Settings of the gateway beyond the shared ones (runtime.ts). 0 turns a limit off. */
+export const GatewayConfig = Type.Object({
+  RATE_LIMIT_PER_MINUTE: Env.int(6000),
+  USER_RATE_LIMIT_PER_MINUTE: Env.int(6000),
+  AUTH_RATE_LIMIT_PER_MINUTE: Env.int(30),
+  CORS_ORIGINS: Env.string(''),
+  TRUST_PROXY: Env.optionalString(),
+  UPSTREAM_TIMEOUT_MS: Env.int(10_000, 1),
+  BREAKER_RESET_MS: Env.int(5_000, 100),
+})
+export type GatewayConfig = Static<typeof GatewayConfig>
+
+/** TRUST_PROXY: unset → false; 'true' → trust every hop; else a comma list of addresses/CIDRs. */
+export function trustProxySetting(v: string | undefined): boolean | string[] {
+  if (!v) return false
+  if (v === 'true') return true
+  return v.split(',').map((s) => s.trim()).filter(Boolean)
+}

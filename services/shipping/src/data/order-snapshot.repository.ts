@@ -1,0 +1,40 @@
+import type { Queryable } from '@shop/platform/db'
+
+/** SQL for what order.created and order.cancelled told shipping about orders. */
+
+export interface OrderSnapshot {
+  orderId: string
+  userId: string
+  addressEnc: string
+  fee: number
+}
+
+/** Keeps the first snapshot of an order; a redelivered order.created changes nothing. */
+export async function saveOrderSnapshot(q: Queryable, s: OrderSnapshot): Promise<void> {
+  await q.query(
+    `INSERT INTO order_snapshots (order_id, user_id, address_enc, fee) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (order_id) DO NOTHING`,
+    [s.orderId, s.userId, s.addressEnc, s.fee],
+  )
+}
+
+export async function findOrderSnapshot(q: Queryable, orderId: string): Promise<OrderSnapshot | null> {
+  const { rows } = await q.query<OrderSnapshot>(
+    `SELECT order_id AS "orderId", user_id AS "userId", address_enc AS "addressEnc", fee
+     FROM order_snapshots WHERE order_id = $1`,
+    [orderId],
+  )
+  return rows[0] ?? null
+}
+
+export async function recordCancellation(q: Queryable, orderId: string, reason: string): Promise<void> {
+  await q.query(
+    'INSERT INTO order_cancellations (order_id, reason) VALUES ($1, $2) ON CONFLICT (order_id) DO NOTHING',
+    [orderId, reason],
+  )
+}
+
+export async function isOrderCancelled(q: Queryable, orderId: string): Promise<boolean> {
+  const { rowCount } = await q.query('SELECT 1 FROM order_cancellations WHERE order_id = $1', [orderId])
+  return Boolean(rowCount)
+}

@@ -1,0 +1,136 @@
+import type { CarrierCode, ShipmentStatus } from '@shop/contracts/shipping'
+import type { Queryable } from '@shop/platform/db'
+
+/** SQL for shipments and their tracking events; plain typed objects out. */
+
+export interface ShipmentRecord {
+  id: string
+  orderId: string
+  userId: string
+  status: ShipmentStatus
+  carrier: CarrierCode | null
+  trackingNumber: string | null
+  fee: number
+  /** The address as one field ciphertext; only the view layer decrypts it. */
+  addressEnc: string
+  createdAt: Date
+  updatedAt: Date
+}
+
+export interface TrackingEventRecord {
+  status: ShipmentStatus
+  location: string | null
+  at: Date
+}
+
+const COLUMNS = `id, order_id AS "orderId", user_id AS "userId", status, carrier,
+  tracking_number AS "trackingNumber", fee, address_enc AS "addressEnc",
+  created_at AS "createdAt", updated_at AS "updatedAt"`
+
+/** Inserts a READY shipment unless the order has one; null when it already had. */
+export async function insertShipment(
+  q: Queryable,
+  s: { id: string; orderId: string; userId: string; fee: number; addressEnc: string; at: Date },
+): Promise<ShipmentRecord | null> {
+  const { rows } = await q.query<ShipmentRecord>(
+    `INSERT INTO shipments (id, order_id, user_id, status, fee, address_enc, created_at, updated_at)
+     VALUES ($1, $2, $3, 'READY', $4, $5, $6, $6)
+     ON CONFLICT (order_id) DO NOTHING
+     RETURNING ${COLUMNS}`,
+    [s.id, s.orderId, s.userId, s.fee, s.addressEnc, s.at],
+  )
+  return rows[0] ?? null
+}
+
+/** The shipment with this id; `forUpdate` locks its row until the transaction ends. */
+export async function findShipmentById(q: Queryable, id: string, opts: { forUpdate?: boolean } = {}) {
+  const { rows } = await q.query<ShipmentRecord>(
+    `SELECT ${COLUMNS} FROM shipments WHERE id = $1 ${opts.forUpdate ? 'FOR UPDATE' : ''}`,
+    [id],
+  )
+  return rows[0] ?? null
+}
+
+/** The shipment of an order; `forUpdate` locks its row until the transaction ends. */
+export async function findShipmentByOrderId(q: Queryable, orderId: string, opts: { forUpdate?: boolean } = {}) {
+  const { rows } = await q.query<ShipmentRecord>(
+    `SELECT ${COLUMNS} FROM shipments WHERE order_id = $1 ${opts.forUpdate ? 'FOR UPDATE' : ''}`,
+    [orderId],
+  )
+  return rows[0] ?? null
+}
+
+export async function findShipmentByTrackingNumber(q: Queryable, trackingNumber: string) {
+  const { rows } = await q.query<ShipmentRecord>(`SELECT ${COLUMNS} FROM shipments WHERE tracking_number = $1`, [
+    trackingNumber,
+  ])
+  return rows[0] ?? null
+}
+
+export async function trackingNumberInUse(q: Queryable, trackingNumber: string): Promise<boolean> {
+  const { rowCount } = await q.query('SELECT 1 FROM shipments WHERE tracking_number = $1', [trackingNumber])
+  return Boolean(rowCount)
+}
+
+/**
+ * Moves a shipment from `from` to `to`, only if it is still in `from`: of two concurrent
+ * updates the second finds the status changed and gets null.
+ */
+export async function updateShipmentStatus(
+  q: Queryable,
+  u: { id: string; from: ShipmentStatus; to: ShipmentStatus; carrier: CarrierCode | null; trackingNumber: string | null; at: Date },
+): Promise<ShipmentRecord | null> {
+  const { rows } = await q.query<ShipmentRecord>(
+    `UPDATE shipments SET
+       status = $3, carrier = $4, tracking_number = $5, updated_at = $6,
+       dispatched_at = CASE WHEN $3 = 'DISPATCHED' THEN $6 ELSE dispatched_at END,
+       delivered_at = CASE WHEN $3 = 'DELIVERED' THEN $6 ELSE delivered_at END,
+       cancelled_at = CASE WHEN $3 = 'CANCELLED' THEN $6 ELSE cancelled_at END
+     WHERE id = $1 AND status = $2
+     RETURNING ${COLUMNS}`,
+    [u.id, u.from, u.to, u.carrier, u.trackingNumber, u.at],
+  )
+  return rows[0] ?? null
+}
+
+export async function appendTrackingEvent(
+  q: Queryable,
+  e: { shipmentId: string; status: ShipmentStatus; location?: string; at: Date },
+): Promise<void> {
+  await q.query('INSERT INTO shipment_events (shipment_id, status, location, at) VALUES ($1, $2, $3, $4)', [
+    e.shipmentId,
+    e.status,
+    e.location ?? null,
+    e.at,
+  ])
+}
+
+/** A shipment's tracking events, oldest first. */
+export async function listTrackingEvents(q: Queryable, shipmentId: string): Promise<TrackingEventRecord[]> {
+  const { rows } = await q.query<TrackingEventRecord>(
+    'SELECT status, location, at FROM shipment_events WHERE shipment_id = $1 ORDER BY id',
+    [shipmentId],
+  )
+  return rows
+}
+
+/**
+ * Locks up to `limit` parcels on the road last updated before `before`, skipping rows
+ * another replica holds, so several simulators never advance the same parcel.
+ */
+export async function claimParcelsOnTheRoad(q: Queryable, opts: { before: Date; limit: number }): Promise<ShipmentRecord[]> {
+  const { rows } = await q.query<ShipmentRecord>(
+    `SELECT ${COLUMNS} FROM shipments
+     WHERE status IN ('DISPATCHED', 'IN_TRANSIT') AND updated_at < $1
+     ORDER BY updated_at
+     LIMIT $2
+     FOR UPDATE SKIP LOCKED`,
+    [opts.before, opts.limit],
+  )
+  return rows
+}
+
+/** Marks a parcel as looked at without changing its status. */
+export async function touchShipment(q: Queryable, id: string, at: Date): Promise<void> {
+  await q.query('UPDATE shipments SET updated_at = $2 WHERE id = $1', [id, at])
+}

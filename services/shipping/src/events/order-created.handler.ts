@@ -1,0 +1,31 @@
+import { type EventEnvelope, ShippingAddress } from '@shop/contracts'
+import type { PoolClient } from '@shop/platform/db'
+import { Value } from '@sinclair/typebox/value'
+import type { Shipping } from '../context.ts'
+import { saveOrderSnapshot } from '../data/order-snapshot.repository.ts'
+import { UnreadableAddress } from '../shipping.errors.ts'
+
+/**
+ * order.created: keep what the order's shipment will need once it is paid (who, where,
+ * what fee), the address sealed again with our own field cipher.
+ */
+export function onOrderCreated(s: Shipping) {
+  return async (client: PoolClient, event: EventEnvelope<'order.created'>): Promise<void> => {
+    const { orderId, userId, shippingFee } = event.data
+    const address = unseal(s, orderId, event.data.shippingAddress.sealed)
+    await saveOrderSnapshot(client, { orderId, userId, fee: shippingFee, addressEnc: s.cipher.encryptJson(address) })
+  }
+}
+
+/** The address the order service sealed with the shared PII keyring (PII_ENCRYPTION_KEYS). */
+function unseal(s: Shipping, orderId: string, sealed: string): ShippingAddress {
+  let address: unknown
+  try {
+    address = s.cipher.decryptJson(sealed)
+  } catch (err) {
+    throw new UnreadableAddress(orderId, (err as Error).message)
+  }
+  // Only the shape is reported: the values are personal data and must not reach a log.
+  if (!Value.Check(ShippingAddress, address)) throw new UnreadableAddress(orderId, 'not a shipping address')
+  return address
+}

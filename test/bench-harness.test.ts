@@ -1,0 +1,192 @@
+import { describe, expect, it } from 'vitest'
+import { parsePgbenchLog, parsePgbenchSummary, pgbenchConnection } from '../bench/lib/pgbench.ts'
+import { selectScenarios } from '../bench/lib/registry.ts'
+import { type AutocannonSummary, formatRatio, percentile, percentilesFromAutocannon, toResult } from '../bench/lib/result.ts'
+import { renderResultsMarkdown } from '../bench/lib/results-md.ts'
+import { formatMs, formatRate, renderMarkdownTable, renderTextTable } from '../bench/lib/table.ts'
+import type { Outcome, Result, Scenario } from '../bench/lib/types.ts'
+
+// The harness's pure parts on fixed numbers; no load is generated here.
+
+const ac = (over: Partial<AutocannonSummary> = {}): AutocannonSummary => ({
+  duration: 10,
+  errors: 2,
+  timeouts: 1,
+  non2xx: 3,
+  mismatches: 0,
+  requests: { total: 123_450 },
+  latency: { p50: 4, p90: 10, p97_5: 25, p99: 40 },
+  ...over,
+})
+
+const result = (rps: number, notes?: string): Result => ({ requestsPerSec: rps, p50Ms: 1.234, p95Ms: 5.5, p99Ms: 12.25, errors: 0, total: rps * 10, notes })
+
+describe('Result math', () => {
+  it('when percentiles are asked of ascending samples, the nearest rank is returned', () => {
+    const samples = Array.from({ length: 100 }, (_, i) => i + 1)
+    expect(percentile(samples, 50)).toBe(50)
+    expect(percentile(samples, 95)).toBe(95)
+    expect(percentile(samples, 99)).toBe(99)
+    expect(percentile([7], 99)).toBe(7)
+    expect(percentile([], 50)).toBeNaN()
+  })
+
+  it('when only the autocannon result is at hand, p95 is interpolated between p90 and p97.5', () => {
+    expect(percentilesFromAutocannon(ac())).toEqual({ p50Ms: 4, p95Ms: 20, p99Ms: 40 })
+  })
+
+  it('when recorded latencies are given, percentiles come from them and requests/s from total over duration', () => {
+    const latencies = [9, 1, 5, 3, 7, 2, 8, 4, 6, 10].map((v) => v / 10)
+    const r = toResult(ac(), latencies)
+    expect(r.requestsPerSec).toBe(12_345)
+    expect(r.total).toBe(123_450)
+    expect(r.p50Ms).toBeCloseTo(0.5)
+    expect(r.p95Ms).toBeCloseTo(1.0)
+    expect(r.p99Ms).toBeCloseTo(1.0)
+    // Connection errors (timeouts included) plus non-2xx answers; timeouts are not counted twice.
+    expect(r.errors).toBe(5)
+  })
+
+  it('when no latencies were recorded, the result falls back to the histogram percentiles', () => {
+    const r = toResult(ac({ mismatches: 4 }), [])
+    expect([r.p50Ms, r.p95Ms, r.p99Ms]).toEqual([4, 20, 40])
+    expect(r.errors).toBe(9)
+  })
+
+  it('when a run lasted no time, requests/s is 0 rather than Infinity', () => {
+    expect(toResult(ac({ duration: 0 })).requestsPerSec).toBe(0)
+  })
+})
+
+describe('ratio and number formatting', () => {
+  it('formats the ratio to the baseline with the baseline name', () => {
+    expect(formatRatio(420, 1000, 'raw-fastify')).toBe('0.42× raw-fastify')
+    expect(formatRatio(1000, 1000, 'raw-fastify')).toBe('1.00× raw-fastify')
+    expect(formatRatio(12_500, 1000, 'pgbench-tpcb')).toBe('12.5× pgbench-tpcb')
+    expect(formatRatio(250_000, 1000, 'pgbench-tpcb')).toBe('250× pgbench-tpcb')
+    expect(formatRatio(42, 10_000, 'raw-fastify')).toBe('0.0042× raw-fastify')
+  })
+
+  it('when the baseline was not measured, the ratio says so instead of dividing by nothing', () => {
+    expect(formatRatio(420, undefined, 'fastify-redis-get')).toBe('n/a (fastify-redis-get not measured)')
+    expect(formatRatio(420, 0, 'raw-fastify')).toBe('n/a (raw-fastify not measured)')
+  })
+
+  it('formats rates and milliseconds with precision that fits their size', () => {
+    expect(formatRate(23_456.7)).toBe('23,457')
+    expect(formatRate(45.26)).toBe('45.3')
+    expect(formatMs(2.345)).toBe('2.35')
+    expect(formatMs(123.45)).toBe('123.5')
+    expect(formatMs(1234.5)).toBe('1,235')
+    expect(formatMs(Number.NaN)).toBe('—')
+  })
+})
+
+describe('table printer', () => {
+  const outcomes: Outcome[] = [
+    { name: 'cached-product-read', group: 'catalogue', baseline: 'fastify-redis-get', result: result(5_000, 'warm cache') },
+    { name: 'raw-fastify', group: 'baseline', result: result(20_000) },
+    { name: 'fastify-redis-get', group: 'baseline', baseline: 'raw-fastify', result: result(8_400) },
+    { name: 'pgbench-tpcb', group: 'baseline', skipped: 'pgbench is not on PATH' },
+    { name: 'checkout', group: 'orders', baseline: 'pgbench-tpcb', failed: 'gateway did not start' },
+  ]
+
+  it('prints baselines first, ratios against the baseline row, and skip and failure reasons as notes', () => {
+    expect(renderTextTable(outcomes)).toBe(
+      [
+        'scenario             requests/s  p50 ms  p95 ms  p99 ms  errors  vs baseline',
+        '-------------------  ----------  ------  ------  ------  ------  -----------------------',
+        'raw-fastify              20,000    1.23    5.50    12.3       0  —',
+        'fastify-redis-get         8,400    1.23    5.50    12.3       0  0.42× raw-fastify',
+        'pgbench-tpcb            skipped       —       —       —       —  —',
+        'cached-product-read       5,000    1.23    5.50    12.3       0  0.60× fastify-redis-get',
+        'checkout                 failed       —       —       —       —  —',
+        '',
+        '* pgbench-tpcb: skipped: pgbench is not on PATH',
+        '* cached-product-read: warm cache',
+        '* checkout: failed: gateway did not start',
+      ].join('\n'),
+    )
+  })
+
+  it('writes the same rows as a markdown table with numeric columns right-aligned', () => {
+    const md = renderMarkdownTable(outcomes).split('\n')
+    expect(md[0]).toBe('| scenario | requests/s | p50 ms | p95 ms | p99 ms | errors | vs baseline |')
+    expect(md[1]).toBe('|:---|---:|---:|---:|---:|---:|:---|')
+    expect(md[3]).toBe('| fastify-redis-get | 8,400 | 1.23 | 5.50 | 12.3 | 0 | 0.42× raw-fastify |')
+    expect(md).toContain('- checkout: failed: gateway did not start')
+  })
+
+  it('puts the machine, the date and the settings above the table in results.md', () => {
+    const machine = { cores: 2, cpuModel: 'AMD EPYC', node: 'v20.20.2', memoryGiB: 23.5, loadAverage: 0.5 }
+    const settings = { durationSec: 5, warmupSec: 1, connections: 50, pipelining: 1, smoke: false, filters: [] }
+    const md = renderResultsMarkdown(outcomes, machine, settings, new Date('2025-01-02T03:04:05Z'))
+    expect(md).toContain('- Date: 2025-01-02T03:04:05.000Z')
+    expect(md).toContain('- Machine: 2 cores, AMD EPYC, Node v20.20.2, 23.5 GiB RAM, load average 0.5 at start')
+    expect(md).toContain('5 s measured after 1 s warm-up each; autocannon 50 connections, pipelining 1')
+    expect(md.indexOf('- Date:')).toBeLessThan(md.indexOf('| scenario |'))
+  })
+})
+
+describe('scenario selection', () => {
+  const s = (name: string, group?: string, baseline?: string): Scenario => ({
+    name,
+    group,
+    baseline,
+    setup: async () => {},
+    run: async () => result(1),
+    teardown: async () => {},
+  })
+  const all = [
+    s('fastify-redis-get', 'baseline', 'raw-fastify'),
+    s('pgbench-tpcb', 'baseline'),
+    s('raw-fastify', 'baseline'),
+    s('login', 'auth', 'raw-fastify'),
+    s('search-page', 'catalogue', 'fastify-redis-get'),
+  ]
+  const names = (list: Scenario[]) => list.map((x) => x.name)
+
+  it('without a filter runs everything, each scenario after the baseline it is compared to', () => {
+    expect(names(selectScenarios(all, []))).toEqual(['raw-fastify', 'fastify-redis-get', 'pgbench-tpcb', 'login', 'search-page'])
+  })
+
+  it('with a filter runs the matching scenarios and still every baseline', () => {
+    expect(names(selectScenarios(all, ['LOGIN']))).toEqual(['raw-fastify', 'fastify-redis-get', 'pgbench-tpcb', 'login'])
+    expect(names(selectScenarios(all, ['nothing-matches']))).toEqual(['raw-fastify', 'fastify-redis-get', 'pgbench-tpcb'])
+  })
+})
+
+describe('pgbench parsing', () => {
+  const report = [
+    'transaction type: <builtin: TPC-B (sort of)>',
+    'scaling factor: 10',
+    'number of clients: 8',
+    'number of threads: 2',
+    'duration: 5 s',
+    'number of transactions actually processed: 10432',
+    'number of failed transactions: 3 (0.029%)',
+    'latency average = 3.835 ms',
+    'initial connection time = 10.503 ms',
+    'tps = 2086.312345 (without initial connection time)',
+  ].join('\n')
+
+  it('reads tps, average latency and transaction counts from the report', () => {
+    expect(parsePgbenchSummary(report)).toEqual({ tps: 2086.312345, latencyAvgMs: 3.835, transactions: 10432, failed: 3 })
+  })
+
+  it('when the report has no tps line, parsing fails loudly', () => {
+    expect(() => parsePgbenchSummary('pgbench: error: connection refused')).toThrow(/no tps/)
+  })
+
+  it('reads per-transaction latencies in ms from the log and leaves failed ones out', () => {
+    const log = ['0 0 2500 0 1700000000 123456', '1 0 failed 0 1700000000 223456', '1 1 1250 0 1700000000 323456', ''].join('\n')
+    expect(parsePgbenchLog(log)).toEqual([2.5, 1.25])
+  })
+
+  it('turns a postgres URL into pgbench arguments with the password in the environment', () => {
+    expect(pgbenchConnection('postgres://bench:s%40cret@db.local:5433/postgres', 'shop_bench_pgbench')).toEqual({
+      args: ['-h', 'db.local', '-p', '5433', '-U', 'bench', 'shop_bench_pgbench'],
+      env: { PGPASSWORD: 's@cret' },
+    })
+  })
+})
