@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
@@ -67,6 +68,20 @@ function reachableByOthers(dir: string): boolean {
   }
 }
 
+/**
+ * pg_trgm only indexes Hangul when the cluster's LC_CTYPE is a UTF-8 locale; with 'C'
+ * Korean substring search stays correct but cannot use its index. Pick one this machine has.
+ */
+function utf8Locale(): string[] {
+  try {
+    const have = new Set(execFileSync('locale', ['-a'], { encoding: 'utf8' }).split('\n').map((l) => l.trim()))
+    for (const name of ['C.UTF-8', 'C.utf8', 'en_US.UTF-8', 'en_US.utf8']) if (have.has(name)) return [`--locale=${name}`]
+  } catch {
+    // no `locale` command: keep initdb's default
+  }
+  return []
+}
+
 /** Where the cluster lives: `<dataDir>/pg`, or a stable folder under /tmp when that is unreachable. */
 export function embeddedPgDir(dataDir: string): string {
   const preferred = join(resolve(dataDir), 'pg')
@@ -97,7 +112,7 @@ export async function startEmbeddedPostgres(opts: {
     authMethod: 'scram-sha-256',
     persistent: true,
     createPostgresUser: true,
-    initdbFlags: ['--encoding=UTF8'],
+    initdbFlags: ['--encoding=UTF8', ...utf8Locale()],
     postgresFlags: [
       '-c', 'listen_addresses=127.0.0.1',
       '-c', 'unix_socket_directories=',

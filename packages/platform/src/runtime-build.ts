@@ -26,6 +26,9 @@ export const DistributedConfig = Type.Object({
   SHIPPING_DATABASE_URL: Env.optionalUrl(),
   AMQP_URL: Env.url({ default: 'amqp://guest:guest@127.0.0.1:5672' }),
   REDIS_URL: Env.url({ default: 'redis://127.0.0.1:6379' }),
+  // Namespaces on a shared broker and Redis (several shops, or parallel test runs).
+  AMQP_PREFIX: Env.string(''),
+  REDIS_KEY_PREFIX: Env.string('shop:'),
 })
 
 /** The database URL of a service: `<NAME>_DATABASE_URL`, else `shop_<name>` on the server (created if missing). */
@@ -47,9 +50,9 @@ export async function createDistributedRuntime(
 ): Promise<Runtime> {
   const shared = loadSharedConfig(env)
   const servers = loadConfig(DistributedConfig, env)
-  const bus = await createRabbitBus({ url: servers.AMQP_URL, logger })
+  const bus = await createRabbitBus({ url: servers.AMQP_URL, prefix: servers.AMQP_PREFIX, logger })
   lifecycle.add('rabbitmq', () => bus.close())
-  const cache = createRedisCache({ url: servers.REDIS_URL, prefix: 'shop:' })
+  const cache = createRedisCache({ url: servers.REDIS_URL, prefix: servers.REDIS_KEY_PREFIX })
   lifecycle.add('redis', () => cache.close())
   const explicit = servers[`${name.toUpperCase()}_DATABASE_URL` as keyof typeof servers] as string | undefined
   return assemble(name, env, shared, logger, lifecycle, bus, cache, 'distributed', await serviceDatabaseUrl(name, servers.PG_URL, explicit))

@@ -1,8 +1,12 @@
 import type { ServiceDeps } from '@shop/platform/boot'
 import { registerAuth } from '@shop/platform/auth'
 import { createServer } from '@shop/platform/server'
+import { productContext } from './context.ts'
+import { registerCategoryRoutes } from './routes/categories.routes.ts'
+import { registerProductRoutes } from './routes/products.routes.ts'
+import { registerReservationRoutes } from './routes/reservations.routes.ts'
 
-/** Builds the product service's HTTP app; never listens (tests use inject). Business routes come with its issue. */
+/** Builds the product service's HTTP app; never listens (tests use inject). */
 export function buildApp(deps: ServiceDeps) {
   const app = createServer({
     service: 'product',
@@ -12,5 +16,9 @@ export function buildApp(deps: ServiceDeps) {
     metrics: deps.metrics,
   })
   registerAuth(app, deps.verifier)
+  const ctx = productContext(deps)
+  registerProductRoutes(app, ctx)
+  registerCategoryRoutes(app, ctx)
+  registerReservationRoutes(app, ctx)
   return app
 }

@@ -1,0 +1,124 @@
+import { type Static, Type } from '@sinclair/typebox'
+import { ShippingAddress } from './events.ts'
+
+/**
+ * HTTP shapes of the order service (API.md "Orders"), shared with the gateway and the
+ * clients. One schema validates the request, documents it and types it.
+ */
+
+const Uuid = Type.String({ format: 'uuid' })
+const Krw = Type.Integer({ minimum: 0, description: 'integer KRW' })
+const Timestamp = Type.String({ format: 'date-time' })
+
+/** Most lines one order may hold. */
+export const MAX_ORDER_LINES = 50
+/** Most units of one product per order line (the service may set a lower cap). */
+export const MAX_LINE_QUANTITY = 100
+
+export const ORDER_STATUSES = ['PENDING_PAYMENT', 'PAID', 'SHIPPED', 'DELIVERED', 'CANCELLED'] as const
+export type OrderStatus = (typeof ORDER_STATUSES)[number]
+export const OrderStatus = Type.Union(ORDER_STATUSES.map((s) => Type.Literal(s)))
+
+export const OrderItemInput = Type.Object(
+  { productId: Uuid, quantity: Type.Integer({ minimum: 1, maximum: MAX_LINE_QUANTITY }) },
+  { additionalProperties: false },
+)
+export type OrderItemInput = Static<typeof OrderItemInput>
+
+/**
+ * `POST /orders` (header `Idempotency-Key` required). Prices are never taken from the
+ * client: they come from the product service's reservation. Each productId at most once.
+ */
+export const PlaceOrderBody = Type.Object(
+  {
+    items: Type.Array(OrderItemInput, { minItems: 1, maxItems: MAX_ORDER_LINES }),
+    shippingAddress: ShippingAddress,
+  },
+  { additionalProperties: false },
+)
+export type PlaceOrderBody = Static<typeof PlaceOrderBody>
+
+export const CancelOrderBody = Type.Object(
+  { reason: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })) },
+  { additionalProperties: false },
+)
+export type CancelOrderBody = Static<typeof CancelOrderBody>
+
+export const OrderLine = Type.Object({
+  productId: Uuid,
+  name: Type.String(),
+  unitPrice: Krw,
+  quantity: Type.Integer({ minimum: 1 }),
+  lineTotal: Krw,
+})
+export type OrderLine = Static<typeof OrderLine>
+
+/** The delivery address: in clear for the order's owner, masked (홍*동, 010-****-5678) for an admin. */
+export const OrderAddress = Type.Object({
+  recipient: Type.String(),
+  phone: Type.String(),
+  postalCode: Type.String(),
+  address1: Type.String(),
+  address2: Type.Optional(Type.String()),
+})
+export type OrderAddress = Static<typeof OrderAddress>
+
+/** What the order knows of its payment, from the payment service's events. */
+export const OrderPayment = Type.Object({
+  status: Type.String({ description: 'COMPLETED | FAILED | PARTIALLY_REFUNDED | REFUNDED' }),
+  paymentId: Uuid,
+  failureCode: Type.Optional(Type.String()),
+  refundedAmount: Type.Optional(Krw),
+})
+export type OrderPayment = Static<typeof OrderPayment>
+
+/** What the order knows of its shipment, from the shipping service's events. */
+export const OrderShipment = Type.Object({
+  status: Type.String({ description: 'DISPATCHED | DELIVERED' }),
+  trackingNumber: Type.Optional(Type.String()),
+  carrier: Type.Optional(Type.String()),
+})
+export type OrderShipment = Static<typeof OrderShipment>
+
+export const OrderHistoryEntry = Type.Object({
+  status: OrderStatus,
+  at: Timestamp,
+  reason: Type.Optional(Type.String()),
+})
+export type OrderHistoryEntry = Static<typeof OrderHistoryEntry>
+
+export const OrderView = Type.Object({
+  id: Uuid,
+  userId: Uuid,
+  status: OrderStatus,
+  items: Type.Array(OrderLine),
+  subtotal: Krw,
+  shippingFee: Krw,
+  total: Krw,
+  currency: Type.Literal('KRW'),
+  shippingAddress: OrderAddress,
+  payment: Type.Optional(OrderPayment),
+  shipment: Type.Optional(OrderShipment),
+  history: Type.Array(OrderHistoryEntry),
+  createdAt: Timestamp,
+  expiresAt: Timestamp,
+})
+export type OrderView = Static<typeof OrderView>
+
+/** `GET /orders`: newest first; `userId` narrows an admin's view (a customer only ever sees their own). */
+export const OrderListQuery = Type.Object(
+  {
+    status: Type.Optional(OrderStatus),
+    userId: Type.Optional(Uuid),
+    limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+    cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  },
+  { additionalProperties: false },
+)
+export type OrderListQuery = Static<typeof OrderListQuery>
+
+export const OrderList = Type.Object({
+  items: Type.Array(OrderView),
+  nextCursor: Type.Union([Type.String(), Type.Null()]),
+})
+export type OrderList = Static<typeof OrderList>

@@ -1,0 +1,60 @@
+import type { ServiceDeps } from '@shop/platform/boot'
+import { createFieldCipher, type FieldCipher } from '@shop/platform/crypto'
+import type { Pool } from '@shop/platform/db'
+import { createServiceClient, type ServiceClient } from '@shop/platform/http-client'
+import { createIdempotencyStore, type IdempotencyStore } from '@shop/platform/idempotency'
+import type { Logger } from '@shop/platform/logger'
+import type { OrderSettings } from './config.ts'
+
+/** What the order use cases, handlers and sweeper are given (built once per process). */
+export interface OrderContext {
+  pool: Pool
+  logger: Logger
+  cipher: FieldCipher
+  settings: OrderSettings
+  idempotency: IdempotencyStore
+  product: ServiceClient
+  shipping: ServiceClient
+  /** Tells the outbox relay that a committed transaction enqueued events. */
+  eventsCommitted(): void
+  /** Closes the upstream clients (after HTTP has drained). */
+  close(): Promise<void>
+}
+
+export interface UpstreamOverrides {
+  /** Extra attempts of an idempotent upstream call (default 2). */
+  retries?: number
+  retryBaseMs?: number
+}
+
+/** Builds the order context from the boot deps and the checked settings. */
+export function createOrderContext(deps: ServiceDeps, settings: OrderSettings, upstream: UpstreamOverrides = {}): OrderContext {
+  const client = (name: 'product' | 'shipping') => {
+    const c = createServiceClient({
+      name,
+      baseUrl: deps.rt.urls[name],
+      timeoutMs: settings.upstreamTimeoutMs,
+      retries: upstream.retries ?? 2,
+      retryBaseMs: upstream.retryBaseMs,
+      logger: deps.rt.logger,
+    })
+    deps.metrics.gauge('upstream_breaker_open', 'Whether the circuit breaker to an upstream is open (1) or not (0)', () =>
+      c.breakerState() === 'open' ? 1 : 0, { upstream: name })
+    return c
+  }
+  const product = client('product')
+  const shipping = client('shipping')
+  return {
+    pool: deps.pool,
+    logger: deps.rt.logger,
+    cipher: createFieldCipher(settings.keyring),
+    settings,
+    idempotency: createIdempotencyStore(deps.pool),
+    product,
+    shipping,
+    eventsCommitted: () => deps.relay.poke(),
+    close: async () => {
+      await Promise.all([product.close(), shipping.close()])
+    },
+  }
+}

@@ -1,0 +1,93 @@
+import type { PoolClient } from '@shop/platform/db'
+import { createEvent } from '@shop/platform/events'
+import { enqueueEvent } from '@shop/platform/outbox'
+import { deferredEvents, logEvent, settleDeferred } from '../data/event-log.repository.ts'
+import { appendHistory, type LockedOrder, lockOrder, saveOrderState } from '../data/order.repository.ts'
+import { type Applied, type Ignored, isIgnored, type OrderEvent, transition } from '../domain/order-state.ts'
+
+/**
+ * The one way an order's state changes: inside the caller's transaction, on a row
+ * locked FOR UPDATE, through the pure state machine. The new state, its history line
+ * and any order.cancelled event commit together; then events that arrived too early
+ * and were deferred get their turn.
+ */
+
+export type ApplyResult = (Applied & { order: LockedOrder }) | Ignored
+
+async function write(client: PoolClient, before: LockedOrder, applied: Applied): Promise<LockedOrder> {
+  // The row is locked, so the guard always holds; it is the last wall should a caller forget the lock.
+  if (!(await saveOrderState(client, before.id, before.status, applied.next))) {
+    throw new Error(`order ${before.id} left ${before.status} while locked`)
+  }
+  if (applied.historyEntry) await appendHistory(client, before.id, applied.historyEntry)
+  if (applied.next.status === 'CANCELLED' && before.status !== 'CANCELLED') {
+    await enqueueEvent(
+      client,
+      createEvent('order', 'order.cancelled', {
+        orderId: before.id,
+        userId: before.userId,
+        reason: applied.historyEntry?.reason ?? 'cancelled',
+        previousStatus: before.status,
+      }),
+    )
+  }
+  return { ...before, ...applied.next }
+}
+
+/** Applies deferred events that the order's new state now admits, in the order they happened. */
+async function replayDeferred(client: PoolClient, order: LockedOrder): Promise<LockedOrder> {
+  let current = order
+  for (let progressed = true; progressed; ) {
+    progressed = false
+    for (const d of await deferredEvents(client, order.id)) {
+      const r = transition(current, d.event)
+      if (isIgnored(r)) {
+        if (!r.retryLater) await settleDeferred(client, d.id, 'ignored', r.reason)
+        continue
+      }
+      current = await write(client, current, r)
+      await settleDeferred(client, d.id, 'applied_late', 'applied once the event it waited for arrived')
+      progressed = true
+    }
+  }
+  return current
+}
+
+/** Runs `event` on an order the caller has locked; writes the effects or answers why it does not apply. */
+export async function applyTransition(client: PoolClient, order: LockedOrder, event: OrderEvent): Promise<ApplyResult> {
+  const r = transition(order, event)
+  if (isIgnored(r)) return r
+  const written = await write(client, order, r)
+  return { ...r, order: await replayDeferred(client, written) }
+}
+
+export interface IncomingEvent {
+  id: string
+  type: string
+  occurredAt: string
+}
+
+export type EventOutcome = 'applied' | 'ignored' | 'deferred' | 'unknown_order'
+
+/**
+ * An event from another service about one order (inside the inbox transaction): applied,
+ * or recorded in order_event_log as ignored or deferred. Never throws for an event that
+ * does not fit, so the broker never redelivers it in a loop.
+ */
+export async function applyOrderEvent(
+  client: PoolClient,
+  orderId: string,
+  event: OrderEvent,
+  envelope: IncomingEvent,
+): Promise<EventOutcome> {
+  const logged = { orderId, eventId: envelope.id, eventType: envelope.type, event, occurredAt: envelope.occurredAt }
+  const order = await lockOrder(client, orderId)
+  if (!order) {
+    await logEvent(client, logged, 'ignored', 'unknown order')
+    return 'unknown_order'
+  }
+  const r = await applyTransition(client, order, event)
+  if (!isIgnored(r)) return 'applied'
+  await logEvent(client, logged, r.retryLater ? 'deferred' : 'ignored', r.reason)
+  return r.retryLater ? 'deferred' : 'ignored'
+}

@@ -1,0 +1,127 @@
+import { randomUUID } from 'node:crypto'
+import type { OrderView, PlaceOrderBody } from '@shop/contracts/order'
+import type { AuthUser } from '@shop/platform/auth'
+import { withTransaction } from '@shop/platform/db'
+import { UpstreamUnavailable } from '@shop/platform/errors'
+import { createEvent } from '@shop/platform/events'
+import { type IdempotentResponse, requestFingerprint } from '@shop/platform/idempotency'
+import { enqueueEvent } from '@shop/platform/outbox'
+import type { OrderContext } from '../context.ts'
+import { findOrder, insertOrder } from '../data/order.repository.ts'
+import { checkRequestedItems, priceLines, subtotalOf } from '../domain/pricing.ts'
+import { invalidItems, UpstreamContractBroken } from '../order.errors.ts'
+import { releaseStock, reserveStock } from '../upstream/product.client.ts'
+import { quoteShipping } from '../upstream/shipping.client.ts'
+import { viewOf } from './get-order.ts'
+
+/** Who is ordering, and what to forward upstream so their calls carry the same identity and request id. */
+export interface Caller {
+  user: AuthUser
+  requestId: string
+}
+
+// The reservation outlives the payment window, so the order's own sweeper (not the
+// reservation's expiry) decides when unpaid stock goes back on sale.
+const RESERVATION_GRACE_SECONDS = 300
+
+const forwarded = (c: Caller): Record<string, string> => ({
+  authorization: `Bearer ${c.user.token}`,
+  'x-request-id': c.requestId,
+})
+
+/** Best effort: the product service's reservation sweeper is the safety net when this fails. */
+async function release(ctx: OrderContext, orderId: string, headers: Record<string, string>, retry: boolean): Promise<void> {
+  try {
+    await releaseStock(ctx.product, orderId, headers, retry)
+  } catch (err) {
+    ctx.logger.warn({ orderId, err: (err as Error).message }, 'could not release the reservation; it will expire at product')
+  }
+}
+
+/**
+ * POST /orders: reserve every line at product (prices come from its answer, never from
+ * the client), ask shipping for the fee, then in ONE transaction insert the order
+ * (PENDING_PAYMENT until the payment window closes), its lines, its history and the
+ * order.created event. If anything fails after the reservation, it is released.
+ */
+export async function placeOrder(ctx: OrderContext, caller: Caller, body: PlaceOrderBody): Promise<OrderView> {
+  const problems = checkRequestedItems(body.items, ctx.settings.maxQuantityPerLine)
+  if (problems.length > 0) throw invalidItems(problems)
+  const orderId = randomUUID()
+  const headers = forwarded(caller)
+  const window = ctx.settings.paymentWindowSeconds
+
+  let reservation
+  try {
+    reservation = await reserveStock(
+      ctx.product,
+      { orderId, items: body.items.map((i) => ({ productId: i.productId, quantity: i.quantity })), ttlSeconds: window + RESERVATION_GRACE_SECONDS },
+      headers,
+    )
+  } catch (err) {
+    // The reservation may exist though its answer was lost: one attempt to release it,
+    // not awaited so the caller's 503 is not held up by a product that is down.
+    if (err instanceof UpstreamUnavailable || err instanceof UpstreamContractBroken) void release(ctx, orderId, headers, false)
+    throw err
+  }
+
+  try {
+    const lines = priceLines(body.items, reservation.items)
+    const subtotal = subtotalOf(lines)
+    const quote = await quoteShipping(ctx.shipping, { subtotal, postalCode: body.shippingAddress.postalCode }, headers)
+    const address = body.shippingAddress
+    const view = await withTransaction(ctx.pool, async (client) => {
+      await insertOrder(client, {
+        id: orderId,
+        userId: caller.user.id,
+        subtotal,
+        shippingFee: quote.fee,
+        total: subtotal + quote.fee,
+        addressEnc: ctx.cipher.encryptJson(address),
+        paymentWindowSeconds: window,
+        lines,
+      })
+      const stored = await findOrder(client, orderId)
+      if (!stored) throw new Error(`order ${orderId} vanished inside its own transaction`)
+      await enqueueEvent(
+        client,
+        createEvent('order', 'order.created', {
+          orderId,
+          userId: caller.user.id,
+          items: lines.map((l) => ({ productId: l.productId, quantity: l.quantity, unitPrice: l.unitPrice })),
+          subtotal: stored.subtotal,
+          shippingFee: stored.shippingFee,
+          total: stored.total,
+          currency: 'KRW',
+          // PII never crosses the broker in clear: the address travels sealed with the shared keyring.
+          shippingAddress: { postalCode: address.postalCode, sealed: ctx.cipher.encryptJson(address) },
+          expiresAt: stored.expiresAt.toISOString(),
+        }),
+      )
+      return viewOf(ctx, stored, caller.user)
+    })
+    ctx.eventsCommitted()
+    return view
+  } catch (err) {
+    await release(ctx, orderId, headers, true)
+    throw err
+  }
+}
+
+/**
+ * placeOrder behind the Idempotency-Key (scope: the user): the same key and body replay
+ * the first 201; the same key with another body is 422 idempotency_key_reuse. A failed
+ * attempt stores nothing, so retrying it with the same key runs it again.
+ */
+export function placeOrderOnce(
+  ctx: OrderContext,
+  caller: Caller,
+  key: string,
+  body: PlaceOrderBody,
+): Promise<IdempotentResponse<OrderView>> {
+  const fingerprint = requestFingerprint({ method: 'POST', path: '/orders', body })
+  return ctx.idempotency.run({ scope: caller.user.id, key, fingerprint }, async () => ({
+    status: 201,
+    body: await placeOrder(ctx, caller, body),
+  }))
+}

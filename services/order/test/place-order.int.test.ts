@@ -1,0 +1,236 @@
+import { randomUUID } from 'node:crypto'
+import type { ShippingAddress } from '@shop/contracts'
+import type { OrderView } from '@shop/contracts/order'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ADDRESS, createHarness, type Harness } from './helpers.ts'
+
+let h: Harness
+const user = randomUUID()
+
+beforeAll(async () => {
+  h = await createHarness({ env: { MAX_QUANTITY_PER_ORDER_LINE: '10' } })
+})
+afterAll(async () => {
+  await h?.close()
+})
+
+/** Rows in the tables a refused order must not touch. */
+const stored = async () => ({
+  orders: await h.count('orders'),
+  outbox: await h.count('outbox'),
+  keys: await h.count('idempotency_keys'),
+})
+
+describe('POST /orders', () => {
+  it('when a customer orders, the order is 201 PENDING_PAYMENT, priced from product and charged the quoted fee', async () => {
+    const earbuds = h.addProduct(12_345, '무선이어폰 프로')
+    const charger = h.addProduct(5_000, '충전기')
+    const res = await h.app.inject({
+      method: 'POST',
+      url: '/orders',
+      headers: { ...(await h.auth(user)), 'idempotency-key': randomUUID(), 'x-request-id': 'req-place-1' },
+      payload: {
+        items: [
+          { productId: earbuds, quantity: 2 },
+          { productId: charger, quantity: 1 },
+        ],
+        shippingAddress: ADDRESS,
+      },
+    })
+    expect(res.statusCode).toBe(201)
+    const order = res.json() as OrderView
+    expect(order).toMatchObject({
+      userId: user,
+      status: 'PENDING_PAYMENT',
+      items: [
+        { productId: earbuds, name: '무선이어폰 프로', unitPrice: 12_345, quantity: 2, lineTotal: 24_690 },
+        { productId: charger, name: '충전기', unitPrice: 5_000, quantity: 1, lineTotal: 5_000 },
+      ],
+      subtotal: 29_690,
+      shippingFee: 3_000,
+      total: 32_690,
+      currency: 'KRW',
+      shippingAddress: ADDRESS,
+      history: [{ status: 'PENDING_PAYMENT' }],
+    })
+    expect(order.payment).toBeUndefined()
+    const window = Date.parse(order.expiresAt) - Date.parse(order.createdAt)
+    expect(window).toBe(900_000)
+
+    // The upstream calls carry the caller's identity and request id; the reservation
+    // outlives the payment window.
+    const reservation = h.product.reservations().at(-1)
+    expect(reservation?.body).toMatchObject({ orderId: order.id, ttlSeconds: 1200 })
+    expect(reservation?.headers.authorization).toMatch(/^Bearer /)
+    expect(reservation?.headers['x-request-id']).toBe('req-place-1')
+    expect(h.shipping.calls.at(-1)?.body).toEqual({ subtotal: 29_690, postalCode: ADDRESS.postalCode })
+
+    const [created] = (await h.outbox('order.created')).filter((e) => e.data.orderId === order.id)
+    expect(created.data).toMatchObject({
+      orderId: order.id,
+      userId: user,
+      items: [
+        { productId: earbuds, quantity: 2, unitPrice: 12_345 },
+        { productId: charger, quantity: 1, unitPrice: 5_000 },
+      ],
+      subtotal: 29_690,
+      shippingFee: 3_000,
+      total: 32_690,
+      expiresAt: order.expiresAt,
+    })
+    // No personal data in clear on the broker: only the postal code, and the sealed address.
+    const text = JSON.stringify(created)
+    for (const pii of [ADDRESS.recipient, ADDRESS.phone, ADDRESS.address1]) expect(text).not.toContain(pii)
+    expect(created.data.shippingAddress.postalCode).toBe(ADDRESS.postalCode)
+    expect(h.ctx.cipher.decryptJson<ShippingAddress>(created.data.shippingAddress.sealed)).toEqual(ADDRESS)
+  })
+
+  it('the shipping address is stored encrypted, never in clear', async () => {
+    const order = await h.placed(user)
+    const { rows } = await h.db.pool.query<{ address_enc: string; row: string }>(
+      'SELECT address_enc, o::text AS row FROM orders o WHERE id = $1',
+      [order.id],
+    )
+    for (const pii of [ADDRESS.recipient, ADDRESS.phone, ADDRESS.address1, ADDRESS.address2 as string]) {
+      expect(rows[0].row).not.toContain(pii)
+    }
+    expect(rows[0].address_enc).toMatch(/^v1\./)
+    expect(h.ctx.cipher.decryptJson(rows[0].address_enc)).toEqual(ADDRESS)
+  })
+
+  it('a price sent by the client is refused: prices only come from product', async () => {
+    const p = h.addProduct(10_000)
+    const res = await h.place(user, { items: [{ productId: p, quantity: 1, unitPrice: 1 } as never], shippingAddress: ADDRESS })
+    expect(res.statusCode).toBe(400)
+    expect(res.json()).toMatchObject({ code: 'validation_failed', errors: [{ path: '/items/0/unitPrice' }] })
+  })
+
+  it('the same Idempotency-Key and body replay the same 201 with Idempotent-Replayed, reserving once', async () => {
+    const key = randomUUID()
+    const body = { items: [{ productId: h.addProduct(7_000), quantity: 3 }], shippingAddress: ADDRESS }
+    const before = h.product.reservations().length
+    const first = await h.place(user, body, key)
+    const again = await h.place(user, body, key)
+    expect(first.statusCode).toBe(201)
+    expect(first.headers['idempotent-replayed']).toBeUndefined()
+    expect(again.statusCode).toBe(201)
+    expect(again.headers['idempotent-replayed']).toBe('true')
+    expect(again.json()).toEqual(first.json())
+    expect(h.product.reservations().length).toBe(before + 1)
+    const { rows } = await h.db.pool.query('SELECT 1 FROM orders WHERE id = $1', [first.json().id])
+    expect(rows).toHaveLength(1)
+  })
+
+  it('the same Idempotency-Key with another body is 422 idempotency_key_reuse', async () => {
+    const key = randomUUID()
+    const p = h.addProduct(7_000)
+    expect((await h.place(user, { items: [{ productId: p, quantity: 1 }], shippingAddress: ADDRESS }, key)).statusCode).toBe(201)
+    const reuse = await h.place(user, { items: [{ productId: p, quantity: 2 }], shippingAddress: ADDRESS }, key)
+    expect(reuse.statusCode).toBe(422)
+    expect(reuse.json().code).toBe('idempotency_key_reuse')
+  })
+
+  it('without an Idempotency-Key the order is refused with 400 validation_failed', async () => {
+    const res = await h.app.inject({
+      method: 'POST',
+      url: '/orders',
+      headers: await h.auth(user),
+      payload: { items: [{ productId: h.addProduct(1_000), quantity: 1 }], shippingAddress: ADDRESS },
+    })
+    expect(res.statusCode).toBe(400)
+    expect(res.json()).toMatchObject({ code: 'validation_failed', errors: [{ path: 'idempotency-key' }] })
+  })
+
+  it('without a token the answer is 401, before the body is even looked at', async () => {
+    const res = await h.app.inject({ method: 'POST', url: '/orders', payload: {} })
+    expect(res.statusCode).toBe(401)
+  })
+
+  it('when stock is short, the order is refused with insufficient_stock and nothing is stored', async () => {
+    const before = await stored()
+    h.product.mode = 'insufficient_stock'
+    const key = randomUUID()
+    const body = { items: [{ productId: h.addProduct(9_900), quantity: 5 }], shippingAddress: ADDRESS }
+    try {
+      const res = await h.place(user, body, key)
+      expect(res.statusCode).toBe(409)
+      expect(res.headers['content-type']).toMatch(/application\/problem\+json/)
+      expect(res.json().code).toBe('insufficient_stock')
+      expect(await stored()).toEqual(before)
+    } finally {
+      h.product.mode = 'ok'
+    }
+    // A refusal claims nothing: the same key may be used again once stock is back.
+    expect((await h.place(user, body, key)).statusCode).toBe(201)
+  })
+
+  it('when product is down, the answer is 503 upstream_unavailable and nothing is stored', async () => {
+    const before = await stored()
+    h.product.mode = 'down'
+    try {
+      const res = await h.place(user, { items: [{ productId: h.addProduct(1_000), quantity: 1 }], shippingAddress: ADDRESS })
+      expect(res.statusCode).toBe(503)
+      expect(res.json().code).toBe('upstream_unavailable')
+      expect(res.headers['retry-after']).toBeDefined()
+      expect(await stored()).toEqual(before)
+    } finally {
+      h.product.mode = 'ok'
+    }
+  })
+
+  it('when the fee quote fails after the reservation, the reservation is released and nothing is stored', async () => {
+    const before = await stored()
+    h.shipping.mode = 'failing'
+    try {
+      const res = await h.place(user, { items: [{ productId: h.addProduct(4_000), quantity: 2 }], shippingAddress: ADDRESS })
+      expect(res.statusCode).toBe(503)
+      expect(res.json().code).toBe('upstream_unavailable')
+    } finally {
+      h.shipping.mode = 'ok'
+    }
+    const orderId = (h.product.reservations().at(-1)?.body as { orderId: string }).orderId
+    expect(h.product.releases()).toContain(orderId)
+    expect(await stored()).toEqual(before)
+  })
+
+  it('an unknown product is a 400 naming the line, as product reports it', async () => {
+    const res = await h.place(user, {
+      items: [
+        { productId: h.addProduct(1_000), quantity: 1 },
+        { productId: randomUUID(), quantity: 1 },
+      ],
+      shippingAddress: ADDRESS,
+    })
+    expect(res.statusCode).toBe(400)
+    expect(res.json()).toMatchObject({ code: 'validation_failed', errors: [{ path: '/items/1/productId' }] })
+  })
+
+  it('a product twice or a quantity above the per-line cap is refused before any stock is reserved', async () => {
+    const before = h.product.reservations().length
+    const p = h.addProduct(1_000)
+    const twice = await h.place(user, {
+      items: [
+        { productId: p, quantity: 1 },
+        { productId: p, quantity: 2 },
+      ],
+      shippingAddress: ADDRESS,
+    })
+    expect(twice.statusCode).toBe(400)
+    expect(twice.json().errors).toEqual([{ path: '/items/1/productId', message: 'appears more than once' }])
+    const many = await h.place(user, { items: [{ productId: p, quantity: 11 }], shippingAddress: ADDRESS })
+    expect(many.statusCode).toBe(400)
+    expect(many.json().errors).toEqual([{ path: '/items/0/quantity', message: 'must be at most 10 per order' }])
+    expect(h.product.reservations().length).toBe(before)
+  })
+
+  it('a bad postal code or an unknown field in the address is 400', async () => {
+    const p = h.addProduct(1_000)
+    const badCode = await h.place(user, { items: [{ productId: p, quantity: 1 }], shippingAddress: { ...ADDRESS, postalCode: '1234' } })
+    expect(badCode.statusCode).toBe(400)
+    const extra = await h.place(user, {
+      items: [{ productId: p, quantity: 1 }],
+      shippingAddress: { ...ADDRESS, note: 'x' } as ShippingAddress,
+    })
+    expect(extra.statusCode).toBe(400)
+  })
+})

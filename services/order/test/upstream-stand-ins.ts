@@ -1,0 +1,146 @@
+import { randomUUID } from 'node:crypto'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+
+/**
+ * Contract stand-ins for the product and shipping HTTP APIs the order service calls
+ * (packages/contracts/src/product.ts and shipping.ts): small node:http servers answering
+ * the documented shapes. The real cross-service flow is covered by the e2e journeys.
+ */
+
+export interface Call {
+  path: string
+  body: unknown
+  headers: IncomingMessage['headers']
+}
+
+export interface StandIn<M extends string> {
+  url: string
+  /** How the next requests are answered. */
+  mode: M
+  calls: Call[]
+  close(): Promise<void>
+}
+
+export type ProductMode = 'ok' | 'insufficient_stock' | 'down'
+export type ShippingMode = 'ok' | 'failing' | 'down'
+
+export interface ProductStandIn extends StandIn<ProductMode> {
+  /** productId → what product would answer for it; anything else is an unknown product. */
+  catalogue: Map<string, { price: number; name: string }>
+  reservations(): Call[]
+  releases(): string[]
+}
+
+const json = (res: ServerResponse, status: number, body: unknown, type = 'application/json') => {
+  res.writeHead(status, { 'content-type': type }).end(JSON.stringify(body))
+}
+
+const problem = (res: ServerResponse, status: number, code: string, title: string, detail: string, errors?: unknown[]) =>
+  json(res, status, { type: `https://shop.dev/problems/${code}`, title, status, detail, code, ...(errors ? { errors } : {}) }, 'application/problem+json')
+
+async function readBody(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = []
+  for await (const c of req) chunks.push(c as Buffer)
+  const text = Buffer.concat(chunks).toString('utf8')
+  return text ? JSON.parse(text) : undefined
+}
+
+async function listen(handler: (req: IncomingMessage, res: ServerResponse, body: unknown) => void, calls: Call[]) {
+  const server: Server = createServer((req, res) => {
+    void readBody(req).then((body) => {
+      calls.push({ path: req.url ?? '', body, headers: req.headers })
+      handler(req, res, body)
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
+  }
+}
+
+/** The product service's reservations API, as its contract describes it. */
+export async function productStandIn(): Promise<ProductStandIn> {
+  const calls: Call[] = []
+  const catalogue = new Map<string, { price: number; name: string }>()
+  const reservations = new Map<string, unknown>()
+  const self = { mode: 'ok' as ProductMode }
+  const { url, close } = await listen((req, res, body) => {
+    if (self.mode === 'down') {
+      req.socket.destroy()
+      return
+    }
+    const release = /^\/internal\/reservations\/([^/]+)\/release$/.exec(req.url ?? '')
+    if (req.method === 'POST' && release) {
+      json(res, 200, { ...(reservations.get(release[1]) as object), status: 'RELEASED' })
+      return
+    }
+    if (req.method !== 'POST' || req.url !== '/internal/reservations') {
+      problem(res, 404, 'not_found', 'Not found', `no route ${req.method} ${req.url}`)
+      return
+    }
+    const { orderId, items, ttlSeconds } = body as { orderId: string; items: { productId: string; quantity: number }[]; ttlSeconds?: number }
+    const known = reservations.get(orderId)
+    if (known) {
+      json(res, 200, known)
+      return
+    }
+    const unknown = items.findIndex((i) => !catalogue.has(i.productId))
+    if (unknown >= 0) {
+      problem(res, 400, 'validation_failed', 'Validation failed', 'The request is not valid', [
+        { path: `/items/${unknown}/productId`, message: 'product does not exist' },
+      ])
+      return
+    }
+    if (self.mode === 'insufficient_stock') {
+      problem(res, 409, 'insufficient_stock', 'Not enough stock', `product ${items[0].productId}: 0 left`)
+      return
+    }
+    const reservation = {
+      reservationId: randomUUID(),
+      orderId,
+      status: 'ACTIVE',
+      expiresAt: new Date(Date.now() + (ttlSeconds ?? 1200) * 1000).toISOString(),
+      items: items.map((i) => ({ ...i, unitPrice: catalogue.get(i.productId)?.price, name: catalogue.get(i.productId)?.name })),
+    }
+    reservations.set(orderId, reservation)
+    json(res, 201, reservation)
+  }, calls)
+  return Object.assign(self, {
+    url,
+    calls,
+    catalogue,
+    close,
+    reservations: () => calls.filter((c) => c.path === '/internal/reservations'),
+    releases: () => calls.flatMap((c) => /^\/internal\/reservations\/([^/]+)\/release$/.exec(c.path)?.[1] ?? []),
+  })
+}
+
+/** The shipping service's fee quote: 3,000 KRW, free from 50,000, +3,000 for Jeju. */
+export async function shippingStandIn(): Promise<StandIn<ShippingMode>> {
+  const calls: Call[] = []
+  const self = { mode: 'ok' as ShippingMode }
+  const { url, close } = await listen((req, res, body) => {
+    if (self.mode === 'down') {
+      req.socket.destroy()
+      return
+    }
+    if (self.mode === 'failing') {
+      problem(res, 503, 'upstream_unavailable', 'Upstream unavailable', 'fee rules are not available right now')
+      return
+    }
+    const { subtotal, postalCode } = body as { subtotal: number; postalCode: string }
+    const breakdown = [{ kind: 'base', amount: 3000 }]
+    if (subtotal >= 50_000) breakdown.push({ kind: 'free_shipping', amount: -3000 })
+    const code = Number(postalCode)
+    if (code >= 63000 && code <= 63644) breakdown.push({ kind: 'jeju', amount: 3000 })
+    json(res, 200, { fee: breakdown.reduce((a, l) => a + l.amount, 0), currency: 'KRW', breakdown })
+  }, calls)
+  return Object.assign(self, { url, calls, close })
+}

@@ -1,0 +1,86 @@
+import { randomUUID } from 'node:crypto'
+import type { PaymentMethod } from '@shop/contracts/payment'
+import type { Queryable } from '@shop/platform/db'
+
+/** The payment_attempts table: one row per charge sent (or about to be sent) to the PG. */
+
+export type AttemptStatus = 'PENDING' | 'UNKNOWN' | 'APPROVED' | 'DECLINED'
+
+export interface AttemptRow {
+  id: string
+  paymentId: string
+  orderId: string
+  pgKey: string
+  requestKey: string | null
+  method: PaymentMethod
+  amount: number
+  status: AttemptStatus
+}
+
+const COLUMNS = `a.id, a.payment_id AS "paymentId", p.order_id AS "orderId", a.pg_key AS "pgKey",
+  a.request_key AS "requestKey", a.method, a.amount, a.status`
+
+/** Starts an attempt; its PG idempotency key is derived from its id, so it is stable for the attempt's life. */
+export async function insertAttempt(
+  db: Queryable,
+  a: { paymentId: string; orderId: string; requestKey: string | null; method: PaymentMethod; amount: number },
+): Promise<AttemptRow> {
+  const id = randomUUID()
+  const pgKey = `charge-${id}`
+  await db.query(
+    `INSERT INTO payment_attempts (id, payment_id, pg_key, request_key, method, amount, status)
+     VALUES ($1, $2, $3, $4, $5, $6, 'PENDING')`,
+    [id, a.paymentId, pgKey, a.requestKey, a.method, a.amount],
+  )
+  return { id, paymentId: a.paymentId, orderId: a.orderId, pgKey, requestKey: a.requestKey, method: a.method, amount: a.amount, status: 'PENDING' }
+}
+
+/**
+ * Records the PG's answer for an attempt that has none yet. Returns false when another
+ * path (the request itself, the reconciler) settled it first: the answer is applied once.
+ */
+export async function settleAttempt(
+  db: Queryable,
+  id: string,
+  r: { status: 'APPROVED' | 'DECLINED'; pgTransactionId?: string; code?: string; message?: string },
+): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `UPDATE payment_attempts SET status = $2, pg_transaction_id = $3, failure_code = $4, failure_message = $5, finished_at = now()
+      WHERE id = $1 AND status IN ('PENDING', 'UNKNOWN')`,
+    [id, r.status, r.pgTransactionId ?? null, r.code ?? null, r.message ?? null],
+  )
+  return rowCount === 1
+}
+
+/** The call timed out: what happened is for the reconciler to find out. */
+export async function markUnknown(db: Queryable, id: string): Promise<void> {
+  await db.query(`UPDATE payment_attempts SET status = 'UNKNOWN' WHERE id = $1 AND status = 'PENDING'`, [id])
+}
+
+/** The latest attempt started by this HTTP request key on the payment. */
+export async function findAttemptByRequest(db: Queryable, paymentId: string, requestKey: string): Promise<AttemptRow | undefined> {
+  const { rows } = await db.query<AttemptRow>(
+    `SELECT ${COLUMNS} FROM payment_attempts a JOIN payments p ON p.id = a.payment_id
+      WHERE a.payment_id = $1 AND a.request_key = $2 ORDER BY a.started_at DESC LIMIT 1`,
+    [paymentId, requestKey],
+  )
+  return rows[0]
+}
+
+/**
+ * Attempts whose outcome the PG must be asked about: timed out (UNKNOWN), or still
+ * PENDING long after any call could have ended (the process died mid-call).
+ */
+export async function unsettledAttempts(
+  db: Queryable,
+  opts: { staleAfterMs: number; paymentId?: string; limit?: number },
+): Promise<AttemptRow[]> {
+  const { rows } = await db.query<AttemptRow>(
+    `SELECT ${COLUMNS} FROM payment_attempts a JOIN payments p ON p.id = a.payment_id
+      WHERE (a.status = 'UNKNOWN' OR (a.status = 'PENDING' AND a.started_at < now() - $1 * interval '1 millisecond'))
+        AND ($2::uuid IS NULL OR a.payment_id = $2)
+      ORDER BY a.started_at LIMIT $3`,
+    [opts.staleAfterMs, opts.paymentId ?? null, opts.limit ?? 100],
+  )
+  return rows
+}

@@ -1,0 +1,117 @@
+import type { Payment, PayBody } from '@shop/contracts/payment'
+import type { AuthUser } from '@shop/platform/auth'
+import { withTransaction } from '@shop/platform/db'
+import { type IdempotentResponse, requestFingerprint } from '@shop/platform/idempotency'
+import type { Payments } from '../context.ts'
+import { type AttemptRow, findAttemptByRequest, insertAttempt, markUnknown, settleAttempt } from '../data/attempt.repository.ts'
+import {
+  claimForCharge,
+  findPayment,
+  findPaymentByOrder,
+  insertPrepared,
+  type PaymentRow,
+  releaseClaim,
+} from '../data/payment.repository.ts'
+import type { ConfirmResult } from '../domain/payment-gateway.ts'
+import { notPayableReason } from '../domain/payment-rules.ts'
+import { PgUnavailable } from '../gateways/pg-client.ts'
+import { AmountMismatch, GatewayUnavailable, NotPayable, PaymentNotFound } from '../payment.errors.ts'
+import { loadPaymentView } from './payment-view.ts'
+import { reconcilePayment } from './reconcile.ts'
+import { settleCharge } from './settle-charge.ts'
+
+/**
+ * POST /payments: charges the order's prepared payment, under the caller's
+ * Idempotency-Key (a replay answers the stored response and charges nothing). At most
+ * one charge per payment is in flight: it is claimed with a conditional UPDATE, so of
+ * concurrent requests with different keys exactly one reaches the PG.
+ */
+export function pay(p: Payments, user: AuthUser, body: PayBody, idempotencyKey: string): Promise<IdempotentResponse<Payment>> {
+  const fingerprint = requestFingerprint({ method: 'POST', path: '/payments', body })
+  return p.idempotency.run({ scope: user.id, key: idempotencyKey, fingerprint }, async () => ({
+    status: 201,
+    body: await charge(p, user, body, `${user.id}:${idempotencyKey}`),
+  }))
+}
+
+async function charge(p: Payments, user: AuthUser, body: PayBody, requestKey: string): Promise<Payment> {
+  let payment = (await findPaymentByOrder(p.pool, body.orderId)) ?? (await prepareFromOrderService(p, user, body.orderId))
+  if (payment.userId !== user.id) throw new PaymentNotFound('No such order')
+
+  if (payment.status === 'PROCESSING') payment = await settleEarlierCharge(p, payment)
+  // This very request (its Idempotency-Key) timed out before, and its charge went through after all.
+  const own = await findAttemptByRequest(p.pool, payment.id, requestKey)
+  if (own?.status === 'APPROVED') return loadPaymentView(p.pool, payment)
+
+  const reason = notPayableReason(payment, p.now())
+  if (reason) throw new NotPayable(reason)
+  if (body.amount !== payment.amount) throw new AmountMismatch(payment.amount, body.amount)
+
+  const attempt = await withTransaction(p.pool, async (client) => {
+    if (!(await claimForCharge(client, payment.id, body.method))) return null
+    return insertAttempt(client, { paymentId: payment.id, orderId: payment.orderId, requestKey, method: body.method, amount: payment.amount })
+  })
+  if (!attempt) {
+    const now = await findPayment(p.pool, payment.id)
+    throw new NotPayable((now && notPayableReason(now, p.now())) ?? 'it changed while this request was handled')
+  }
+  await settleCharge(p, attempt, await confirm(p, attempt, body.paymentToken))
+  return loadPaymentView(p.pool, (await findPayment(p.pool, payment.id)) as PaymentRow)
+}
+
+/**
+ * Design decision: order.created reaches us through the order service's outbox and the
+ * broker, so a client can pay before it arrives. Rather than refuse an order that
+ * exists, the payment is prepared from the order service's own answer (GET /orders/:id
+ * with the caller's token), with the same insert the order.created handler makes, so
+ * whichever of the two comes second changes nothing.
+ */
+async function prepareFromOrderService(p: Payments, user: AuthUser, orderId: string): Promise<PaymentRow> {
+  const order = await p.orders.get(orderId, user.token)
+  if (!order) throw new PaymentNotFound('No such order')
+  if (order.status !== 'PENDING_PAYMENT') throw new NotPayable(`the order is ${order.status}`)
+  await insertPrepared(p.pool, { orderId, userId: order.userId, amount: order.total, expiresAt: new Date(order.expiresAt) })
+  const payment = await findPaymentByOrder(p.pool, orderId)
+  if (!payment) throw new Error(`payment of order ${orderId} missing right after it was prepared`)
+  return payment
+}
+
+/** A payment left PROCESSING by a timed-out charge is reconciled first, so its outcome is known before anything else. */
+async function settleEarlierCharge(p: Payments, payment: PaymentRow): Promise<PaymentRow> {
+  try {
+    await reconcilePayment(p, payment.id)
+  } catch (err) {
+    if (err instanceof PgUnavailable) throw new GatewayUnavailable(err.retryAfterSeconds)
+    throw err
+  }
+  return (await findPayment(p.pool, payment.id)) as PaymentRow
+}
+
+/** Sends the charge. Without an answer the attempt is UNKNOWN (503) until the reconciler has asked the PG. */
+async function confirm(p: Payments, attempt: AttemptRow, token: string): Promise<ConfirmResult> {
+  try {
+    const result = await p.pg.confirm({
+      paymentId: attempt.paymentId,
+      orderId: attempt.orderId,
+      amount: attempt.amount,
+      token,
+      idempotencyKey: attempt.pgKey,
+    })
+    p.charges.inc({ outcome: result.status })
+    return result
+  } catch (err) {
+    if (err instanceof PgUnavailable && !err.sent) {
+      // The breaker kept the request from the PG: nothing can have been charged.
+      p.charges.inc({ outcome: 'not_sent' })
+      await withTransaction(p.pool, async (client) => {
+        await settleAttempt(client, attempt.id, { status: 'DECLINED', code: 'pg_unavailable', message: 'The payment gateway is unavailable; not sent' })
+        await releaseClaim(client, attempt.paymentId)
+      })
+      throw new GatewayUnavailable(err.retryAfterSeconds)
+    }
+    p.charges.inc({ outcome: 'unknown' })
+    await markUnknown(p.pool, attempt.id)
+    p.logger.warn({ err: (err as Error).message, attemptId: attempt.id, paymentId: attempt.paymentId }, 'charge outcome unknown; to be reconciled')
+    throw new GatewayUnavailable()
+  }
+}

@@ -1,0 +1,200 @@
+import { randomUUID } from 'node:crypto'
+import type { Payment } from '@shop/contracts/payment'
+import { withTransaction } from '@shop/platform/db'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { claimForCharge } from '../src/data/payment.repository.ts'
+import { orderCreated, type PaymentHarness, paymentOfOrder, startPayments } from './helpers.ts'
+
+let h: PaymentHarness
+
+beforeAll(async () => {
+  h = await startPayments({ prefix: 'pay' })
+})
+
+afterAll(async () => {
+  await h?.close()
+})
+
+const body = (orderId: string, amount: number, paymentToken = 'tok_success') => ({ orderId, amount, method: 'card', paymentToken })
+
+describe('preparing payments from order.created', () => {
+  it('order.created prepares one READY payment for the order total, and a duplicate event changes nothing', async () => {
+    const orderId = randomUUID()
+    const userId = randomUUID()
+    const event = await h.deliver('order.created', orderCreated({ orderId, userId, total: 31_000 }))
+    await h.deliver('order.created', orderCreated({ orderId, userId, total: 31_000 }), { id: event.id })
+    // A second event (another id) for the same order must not prepare a second payment either.
+    await h.deliver('order.created', orderCreated({ orderId, userId, total: 31_000 }))
+    const { rows } = await h.db.pool.query('SELECT status, amount, user_id FROM payments WHERE order_id = $1', [orderId])
+    expect(rows).toEqual([{ status: 'READY', amount: 31_000, user_id: userId }])
+  })
+})
+
+describe('POST /payments', () => {
+  it('tok_success answers 201 COMPLETED and puts payment.completed in the outbox', async () => {
+    const o = await h.createOrder({ total: 25_000 })
+    const res = await h.pay(o.token, body(o.orderId, 25_000))
+    expect(res.statusCode).toBe(201)
+    const payment = res.json<Payment>()
+    expect(payment).toMatchObject({ orderId: o.orderId, userId: o.userId, status: 'COMPLETED', amount: 25_000, refundedAmount: 0, method: 'card', refunds: [] })
+    expect(payment.approvedAt).toEqual(expect.any(String))
+    expect(payment.failureCode).toBeUndefined()
+    const completed = (await h.outbox('payment.completed')).filter((e) => e.orderId === o.orderId)
+    expect(completed).toEqual([
+      { paymentId: payment.id, orderId: o.orderId, userId: o.userId, amount: 25_000, method: 'card', approvedAt: payment.approvedAt },
+    ])
+    expect(await h.charges(o.orderId)).toBe(1)
+  })
+
+  it('a declined card is 201 FAILED with card_declined, and a later good token with a new key completes it with one charge', async () => {
+    const o = await h.createOrder({ total: 12_000 })
+    const declined = await h.pay(o.token, body(o.orderId, 12_000, 'tok_declined'))
+    expect(declined.statusCode).toBe(201)
+    expect(declined.json()).toMatchObject({ status: 'FAILED', failureCode: 'card_declined', failureMessage: expect.any(String) })
+    expect((await h.outbox('payment.failed')).filter((e) => e.orderId === o.orderId)).toMatchObject([{ failureCode: 'card_declined' }])
+
+    const paid = await h.pay(o.token, body(o.orderId, 12_000, 'tok_success'))
+    expect(paid.statusCode).toBe(201)
+    expect(paid.json()).toMatchObject({ id: declined.json().id, status: 'COMPLETED' })
+    expect(paid.json().failureCode).toBeUndefined()
+    expect(await h.charges(o.orderId)).toBe(1)
+    const { rows } = await h.db.pool.query(
+      'SELECT status, failure_code FROM payment_attempts WHERE payment_id = $1 ORDER BY started_at',
+      [paid.json().id],
+    )
+    expect(rows).toEqual([
+      { status: 'DECLINED', failure_code: 'card_declined' },
+      { status: 'APPROVED', failure_code: null },
+    ])
+  })
+
+  it('tok_insufficient_funds fails with insufficient_funds', async () => {
+    const o = await h.createOrder()
+    const res = await h.pay(o.token, body(o.orderId, o.total, 'tok_insufficient_funds'))
+    expect(res.json()).toMatchObject({ status: 'FAILED', failureCode: 'insufficient_funds' })
+  })
+
+  it('the same Idempotency-Key and body replay the same 201 body and charge nothing more', async () => {
+    const o = await h.createOrder()
+    const key = randomUUID()
+    const first = await h.pay(o.token, body(o.orderId, o.total), key)
+    const again = await h.pay(o.token, body(o.orderId, o.total), key)
+    expect(again.statusCode).toBe(201)
+    expect(again.json()).toEqual(first.json())
+    expect(again.headers['idempotent-replayed']).toBe('true')
+    expect(await h.charges(o.orderId)).toBe(1)
+  })
+
+  it('the same Idempotency-Key with another body is 422 idempotency_key_reuse', async () => {
+    const o = await h.createOrder()
+    const key = randomUUID()
+    await h.pay(o.token, body(o.orderId, o.total, 'tok_declined'), key)
+    const reuse = await h.pay(o.token, body(o.orderId, o.total, 'tok_success'), key)
+    expect(reuse.statusCode).toBe(422)
+    expect(reuse.json().code).toBe('idempotency_key_reuse')
+    expect(await h.charges(o.orderId)).toBe(0)
+  })
+
+  it('an amount other than the order total is 422 amount_mismatch and charges nothing', async () => {
+    const o = await h.createOrder({ total: 10_000 })
+    const res = await h.pay(o.token, body(o.orderId, 9_999))
+    expect(res.statusCode).toBe(422)
+    expect(res.headers['content-type']).toMatch(/application\/problem\+json/)
+    expect(res.json().code).toBe('amount_mismatch')
+    expect(await h.charges(o.orderId)).toBe(0)
+    expect((await paymentOfOrder(h.db, o.orderId))?.status).toBe('READY')
+  })
+
+  it("another user's order is 404, as is an order nobody knows", async () => {
+    const o = await h.createOrder()
+    const stranger = await h.tokenFor(randomUUID())
+    const res = await h.pay(stranger, body(o.orderId, o.total))
+    expect(res.statusCode).toBe(404)
+    expect(res.json().code).toBe('not_found')
+    expect(await h.charges(o.orderId)).toBe(0)
+  })
+
+  it('a CANCELLED payment is 409 invalid_state', async () => {
+    const o = await h.createOrder()
+    await h.deliver('order.cancelled', { orderId: o.orderId, userId: o.userId, reason: 'customer_request', previousStatus: 'PENDING_PAYMENT' })
+    const res = await h.pay(o.token, body(o.orderId, o.total))
+    expect(res.statusCode).toBe(409)
+    expect(res.json().code).toBe('invalid_state')
+    expect(await h.charges(o.orderId)).toBe(0)
+  })
+
+  it('a paid order is 409 invalid_state for a new key', async () => {
+    const o = await h.createOrder()
+    expect((await h.pay(o.token, body(o.orderId, o.total))).statusCode).toBe(201)
+    const again = await h.pay(o.token, body(o.orderId, o.total))
+    expect(again.statusCode).toBe(409)
+    expect(again.json().code).toBe('invalid_state')
+    expect(await h.charges(o.orderId)).toBe(1)
+  })
+
+  it('an order past its payment deadline is 409 invalid_state', async () => {
+    const o = await h.createOrder({ expiresAt: new Date(Date.now() - 1000) })
+    const res = await h.pay(o.token, body(o.orderId, o.total))
+    expect(res.statusCode).toBe(409)
+    expect(res.json().detail).toMatch(/deadline/)
+  })
+
+  it('without an Idempotency-Key, without a token, or with unknown fields the request is refused', async () => {
+    const o = await h.createOrder()
+    const noKey = await h.app.inject({
+      method: 'POST',
+      url: '/payments',
+      headers: { authorization: `Bearer ${o.token}` },
+      payload: body(o.orderId, o.total),
+    })
+    expect(noKey.statusCode).toBe(400)
+    expect(noKey.json().code).toBe('validation_failed')
+    const anonymous = await h.app.inject({ method: 'POST', url: '/payments', headers: { 'idempotency-key': 'k1' }, payload: body(o.orderId, o.total) })
+    expect(anonymous.statusCode).toBe(401)
+    const extra = await h.pay(o.token, { ...body(o.orderId, o.total), coupon: 'FREE' })
+    expect(extra.statusCode).toBe(400)
+    const badMethod = await h.pay(o.token, { ...body(o.orderId, o.total), method: 'cash' })
+    expect(badMethod.statusCode).toBe(400)
+    expect(await h.charges(o.orderId)).toBe(0)
+  })
+})
+
+describe('claiming a payment for a charge', () => {
+  it('of ten claims racing on one READY payment, each in its own transaction, exactly one wins', async () => {
+    const o = await h.createOrder()
+    const payment = await paymentOfOrder(h.db, o.orderId)
+    // Each transaction holds its claim until all have tried, so none can see another's outcome first.
+    let arrived = 0
+    let release: () => void = () => {}
+    const allTried = new Promise<void>((resolve) => (release = resolve))
+    const claims = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        withTransaction(h.db.pool, async (client) => {
+          const won = client.query('SELECT 1').then(() => claimForCharge(client, payment?.id as string, 'card'))
+          if (++arrived === 10) setTimeout(release, 200)
+          await allTried
+          return won
+        }),
+      ),
+    )
+    expect(claims.filter(Boolean)).toHaveLength(1)
+    expect((await paymentOfOrder(h.db, o.orderId))?.status).toBe('PROCESSING')
+  })
+})
+
+describe('GET /payments/:id', () => {
+  it('the owner and an admin see the payment; another customer gets 404', async () => {
+    const o = await h.createOrder()
+    const paid = (await h.pay(o.token, body(o.orderId, o.total))).json<Payment>()
+    expect(await h.get(o.token, paid.id)).toEqual(paid)
+    expect(await h.get(await h.adminToken(), paid.id)).toEqual(paid)
+    const other = await h.app.inject({
+      method: 'GET',
+      url: `/payments/${paid.id}`,
+      headers: { authorization: `Bearer ${await h.tokenFor(randomUUID())}` },
+    })
+    expect(other.statusCode).toBe(404)
+    const unknown = await h.app.inject({ method: 'GET', url: `/payments/${randomUUID()}`, headers: { authorization: `Bearer ${o.token}` } })
+    expect(unknown.statusCode).toBe(404)
+  })
+})

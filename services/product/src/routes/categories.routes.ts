@@ -1,0 +1,22 @@
+import { Category, CategoryCreateBody, CategoryList } from '@shop/contracts/product'
+import { requireRole } from '@shop/platform/auth'
+import { type App, problemResponses } from '@shop/platform/server'
+import type { ProductContext } from '../context.ts'
+import { createCategory } from '../use-cases/create-category.ts'
+import { listCategories } from '../use-cases/list-categories.ts'
+
+const tags = ['catalogue']
+
+/** Category tree: read by anyone, grown by admins. */
+export function registerCategoryRoutes(app: App, ctx: ProductContext): void {
+  app.get('/categories', { schema: { tags, response: { 200: CategoryList } } }, () => listCategories(ctx))
+
+  app.post(
+    '/categories',
+    {
+      preHandler: requireRole('admin'),
+      schema: { tags, body: CategoryCreateBody, response: { 201: Category, ...problemResponses(400, 401, 403, 409) } },
+    },
+    async (req, reply) => reply.code(201).send(await createCategory(ctx, req.body)),
+  )
+}

@@ -1,0 +1,13 @@
+import type { Product } from '@shop/contracts/product'
+import type { ProductContext } from '../context.ts'
+import { stockLevel } from '../data/inventory.repository.ts'
+import { findProduct } from '../data/product.repository.ts'
+import { ProductNotFound } from '../product.errors.ts'
+
+/** A live product with its available stock (at most one second old); 404 when unknown or deleted. */
+export async function getProduct(ctx: ProductContext, id: string): Promise<Product> {
+  const product = await ctx.cache.product(id, () => findProduct(ctx.pool, id))
+  if (!product) throw new ProductNotFound(id)
+  const available = await ctx.cache.stock(id, async () => (await stockLevel(ctx.pool, id))?.available ?? 0)
+  return { ...product, stock: { available: available ?? 0 } }
+}

@@ -1,0 +1,129 @@
+import { randomUUID } from 'node:crypto'
+import { Redis } from 'ioredis'
+import { createMemoryCache } from '@shop/platform/cache-memory'
+import { createRedisCache } from '@shop/platform/cache-redis'
+import type { Cache } from '@shop/platform/ports'
+import { serverAvailable, testRedisUrl, uniqueName } from '@shop/platform/testing'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createHarness, makeCategory, makeProduct, type ProductHarness } from './helpers.ts'
+
+const redisUp = await serverAvailable('redis')
+
+/** The same invalidation contract, whichever Cache adapter the runtime hands the service. */
+function cacheContract(makeCache: () => Cache, cleanup: () => Promise<void> = async () => {}) {
+  let h: ProductHarness
+  let cache: Cache
+  let categoryId: string
+
+  beforeAll(async () => {
+    cache = makeCache()
+    h = await createHarness({ cache })
+    categoryId = await makeCategory(h, 'cached')
+  })
+  afterAll(async () => {
+    await h?.close()
+    await cache?.close()
+    await cleanup()
+  })
+
+  const get = (id: string) => h.app.inject({ method: 'GET', url: `/products/${id}` })
+  const list = async (query: string) => (await h.app.inject({ method: 'GET', url: `/products?${query}` })).json()
+
+  it('read, update, read: the second read shows the update', async () => {
+    const p = await makeProduct(h, { categoryId, name: 'Old name', price: 1000 })
+    expect((await get(p.id)).json().name).toBe('Old name')
+    expect((await get(p.id)).json().name).toBe('Old name')
+    await h.app.inject({ method: 'PUT', url: `/products/${p.id}`, headers: h.admin, payload: { name: 'New name', price: 2000 } })
+    expect((await get(p.id)).json()).toMatchObject({ name: 'New name', price: 2000, version: 2 })
+  })
+
+  it('read, delete, read: the second read is 404', async () => {
+    const p = await makeProduct(h, { categoryId })
+    expect((await get(p.id)).statusCode).toBe(200)
+    await h.app.inject({ method: 'DELETE', url: `/products/${p.id}`, headers: h.admin })
+    expect((await get(p.id)).statusCode).toBe(404)
+  })
+
+  it('listing pages follow every write at once: create, update, delete', async () => {
+    const query = `category=${categoryId}&q=${encodeURIComponent('캐시')}`
+    expect((await list(query)).items).toEqual([])
+    const p = await makeProduct(h, { categoryId, name: '캐시 테스트 상품' })
+    expect((await list(query)).items.map((i: { id: string }) => i.id)).toEqual([p.id])
+    await h.app.inject({ method: 'PUT', url: `/products/${p.id}`, headers: h.admin, payload: { name: '캐시 이름 변경' } })
+    expect((await list(query)).items[0].name).toBe('캐시 이름 변경')
+    await h.app.inject({ method: 'DELETE', url: `/products/${p.id}`, headers: h.admin })
+    expect((await list(query)).items).toEqual([])
+  })
+
+  it('stock in a cached read is at most a second old, and an admin stock change shows at once', async () => {
+    const p = await makeProduct(h, { categoryId, stock: 10 })
+    expect((await get(p.id)).json().stock.available).toBe(10)
+    await h.app.inject({ method: 'PUT', url: `/products/${p.id}/stock`, headers: h.admin, payload: { onHand: 8 } })
+    expect((await get(p.id)).json().stock.available).toBe(8)
+    await h.app.inject({
+      method: 'POST',
+      url: '/internal/reservations',
+      headers: h.customer,
+      payload: { orderId: randomUUID(), items: [{ productId: p.id, quantity: 3 }] },
+    })
+    await new Promise((r) => setTimeout(r, 1100))
+    expect((await get(p.id)).json().stock.available).toBe(5)
+    // Listings never cache stock.
+    expect((await list(`category=${categoryId}&sort=newest&limit=1`)).items[0].stock.available).toBe(5)
+  })
+
+  it('a reader that loaded the old row before a write cannot put it back in the cache', async () => {
+    const p = await makeProduct(h, { categoryId, name: 'before' })
+    let release!: () => void
+    const gate = new Promise<void>((r) => (release = r))
+    // A slow read: it loads before the write and stores after it.
+    const slow = h.ctx.cache.product(p.id, async () => {
+      await gate
+      return { ...p, name: 'before' }
+    })
+    await h.ctx.cache.productChanged(p.id)
+    release()
+    await slow
+    let loads = 0
+    const fresh = await h.ctx.cache.product(p.id, async () => {
+      loads++
+      return { ...p, name: 'after' }
+    })
+    expect(loads).toBe(1)
+    expect(fresh?.name).toBe('after')
+  })
+
+  it('counts hits and misses in /metrics with a hit ratio', async () => {
+    const p = await makeProduct(h, { categoryId })
+    await get(p.id)
+    await get(p.id)
+    const metrics = (await h.app.inject({ method: 'GET', url: '/metrics' })).body
+    const value = (name: string) => Number(new RegExp(`^${name}\\{[^}]*cache="product"[^}]*\\} (\\S+)$`, 'm').exec(metrics)?.[1])
+    expect(value('product_cache_hits_total')).toBeGreaterThanOrEqual(1)
+    expect(value('product_cache_misses_total')).toBeGreaterThanOrEqual(1)
+    const ratio = Number(/^product_cache_hit_ratio(?:\{[^}]*\})? (\S+)$/m.exec(metrics)?.[1])
+    expect(ratio).toBeGreaterThan(0)
+    expect(ratio).toBeLessThan(1)
+  })
+}
+
+describe('catalogue cache over the memory adapter', () => {
+  cacheContract(() => createMemoryCache())
+})
+
+describe.runIf(redisUp)('catalogue cache over Redis', () => {
+  const prefix = `${uniqueName('product_cache')}:`
+  cacheContract(
+    () => createRedisCache({ url: testRedisUrl(), prefix }),
+    // Generation tokens live a day; a test's keys should not.
+    async () => {
+      const redis = new Redis(testRedisUrl())
+      try {
+        const keys = await redis.keys(`${prefix}*`)
+        if (keys.length) await redis.del(...keys)
+      } finally {
+        redis.disconnect()
+      }
+    },
+  )
+})

@@ -1,0 +1,241 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { generateKeyPairSync, randomBytes } from 'node:crypto'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { generateKeyringSpec } from '@shop/platform/crypto'
+import { dropDatabase, ensureDatabase } from '@shop/platform/db'
+import { PROCESSES, type ProcessName } from '@shop/platform/runtime'
+import { testAmqpUrl, testPgUrl, testRedisUrl, uniqueName } from '@shop/platform/testing'
+import amqp from 'amqplib'
+import { Redis } from 'ioredis'
+
+/**
+ * Starts the whole shop for end-to-end tests: every service in its own process against
+ * the real PostgreSQL, RabbitMQ and Redis (distributed), or the one-process embedded
+ * mode. Each shop gets its own databases, queue prefix, key prefix and ports.
+ */
+const ROOT = fileURLToPath(new URL('../..', import.meta.url))
+const SERVICES = ['auth', 'product', 'order', 'payment', 'shipping'] as const
+
+export interface Shop {
+  mode: 'distributed' | 'embedded'
+  gatewayUrl: string
+  urls: Record<ProcessName, string>
+  admin: { email: string; password: string }
+  env: Record<string, string>
+  /** Recent output of every process, for a failing test's message. */
+  logs(): string
+  /** Sends a signal to one service's process (distributed mode). */
+  kill(name: ProcessName, signal?: NodeJS.Signals): Promise<void>
+  /** Starts a service's process again after kill (distributed mode). */
+  start(name: ProcessName): Promise<void>
+  stop(): Promise<void>
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer()
+    srv.once('error', reject)
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number }
+      srv.close(() => resolve(port))
+    })
+  })
+}
+
+async function waitForHealth(url: string, proc: () => ChildProcess | undefined, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const p = proc()
+    if (p && p.exitCode !== null) throw new Error(`process exited with ${p.exitCode} before ${url} answered`)
+    try {
+      const res = await fetch(`${url}/health`, { signal: AbortSignal.timeout(1000) })
+      if (res.ok) return
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) throw new Error(`${url} did not answer /health within ${timeoutMs} ms`)
+    await new Promise((r) => setTimeout(r, 200))
+  }
+}
+
+async function baseEnv(): Promise<{ env: Record<string, string>; urls: Record<ProcessName, string>; admin: Shop['admin'] }> {
+  const ports = Object.fromEntries(await Promise.all(PROCESSES.map(async (p) => [p, await freePort()]))) as Record<ProcessName, number>
+  const admin = { email: `admin-${randomBytes(4).toString('hex')}@shop.test`, password: `Adm1n-${randomBytes(9).toString('base64url')}` }
+  const env: Record<string, string> = {
+    LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn',
+    HOST: '127.0.0.1',
+    JWT_PRIVATE_KEY: generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    PII_ENCRYPTION_KEYS: generateKeyringSpec('e2e'),
+    BOOTSTRAP_ADMIN_EMAIL: admin.email,
+    BOOTSTRAP_ADMIN_PASSWORD: admin.password,
+    TRUST_PROXY: '127.0.0.1',
+    // The journeys drive many requests from one address; the limits have their own tests.
+    RATE_LIMIT_PER_MINUTE: '0',
+    USER_RATE_LIMIT_PER_MINUTE: '0',
+    AUTH_RATE_LIMIT_PER_MINUTE: '0',
+    CARRIER_SIMULATOR_AUTO_ADVANCE: 'false',
+  }
+  for (const p of PROCESSES) env[`${p.toUpperCase()}_PORT`] = String(ports[p])
+  const urls = Object.fromEntries(PROCESSES.map((p) => [p, `http://127.0.0.1:${ports[p]}`])) as Record<ProcessName, string>
+  return { env, urls, admin }
+}
+
+function spawnLogged(args: string[], env: Record<string, string>, sink: string[], tag: string): ChildProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  const keep = (chunk: Buffer) => {
+    for (const line of chunk.toString().split('\n')) if (line.trim()) sink.push(`[${tag}] ${line}`)
+    if (sink.length > 400) sink.splice(0, sink.length - 400)
+  }
+  child.stdout?.on('data', keep)
+  child.stderr?.on('data', keep)
+  return child
+}
+
+function stopChild(child: ChildProcess | undefined, timeoutMs = 15_000): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve()
+  return new Promise((resolve) => {
+    const t = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
+    child.once('exit', () => {
+      clearTimeout(t)
+      resolve()
+    })
+    child.kill('SIGTERM')
+  })
+}
+
+/** Every service in its own process, on the real servers, with this shop's own namespaces. */
+export async function startDistributedShop(extraEnv: Record<string, string> = {}): Promise<Shop> {
+  const { env, urls, admin } = await baseEnv()
+  const prefix = uniqueName('e2e')
+  const pg = testPgUrl()
+  for (const s of SERVICES) env[`${s.toUpperCase()}_DATABASE_URL`] = await ensureDatabase(pg, `${prefix}_${s}`)
+  Object.assign(env, {
+    PG_URL: pg,
+    AMQP_URL: testAmqpUrl(),
+    REDIS_URL: testRedisUrl(),
+    AMQP_PREFIX: `${prefix}.`,
+    REDIS_KEY_PREFIX: `${prefix}:`,
+    ...extraEnv,
+  })
+  const logs: string[] = []
+  const procs = new Map<ProcessName, ChildProcess>()
+  const start = async (name: ProcessName) => {
+    procs.set(name, spawnLogged(['scripts/start-service.ts', name], env, logs, name))
+    await waitForHealth(urls[name], () => procs.get(name))
+  }
+  const shop: Shop = {
+    mode: 'distributed',
+    gatewayUrl: urls.gateway,
+    urls,
+    admin,
+    env,
+    logs: () => logs.join('\n'),
+    async kill(name, signal = 'SIGKILL') {
+      const child = procs.get(name)
+      if (!child) return
+      await new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve()
+        child.once('exit', () => resolve())
+        child.kill(signal)
+      })
+      procs.delete(name)
+    },
+    start,
+    async stop() {
+      await Promise.all([...procs.values()].map((c) => stopChild(c)))
+      procs.clear()
+      await Promise.all(SERVICES.map((s) => dropDatabase(pg, `${prefix}_${s}`).catch(() => {})))
+      await cleanupBroker(`${prefix}.`).catch(() => {})
+      await cleanupRedis(`${prefix}:`).catch(() => {})
+    },
+  }
+  try {
+    // auth first: the others fetch its JWKS when the first token arrives.
+    await start('auth')
+    await Promise.all((['product', 'shipping', 'order', 'payment', 'gateway'] as ProcessName[]).map(start))
+  } catch (err) {
+    const out = shop.logs()
+    await shop.stop()
+    throw new Error(`${(err as Error).message}\n${out}`)
+  }
+  return shop
+}
+
+/** The one-process embedded mode (`npm start`), with its own data dir and ports. */
+export async function startEmbeddedShop(extraEnv: Record<string, string> = {}): Promise<Shop> {
+  const { env, urls, admin } = await baseEnv()
+  const dataDir = await mkdtemp(join(tmpdir(), 'shop-e2e-'))
+  Object.assign(env, { SHOP_DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(await freePort()), ...extraEnv })
+  const logs: string[] = []
+  const child = spawnLogged(['scripts/start-embedded.ts'], env, logs, 'shop')
+  const shop: Shop = {
+    mode: 'embedded',
+    gatewayUrl: urls.gateway,
+    urls,
+    admin,
+    env,
+    logs: () => logs.join('\n'),
+    async kill() {
+      throw new Error('embedded mode runs every service in one process')
+    },
+    async start() {
+      throw new Error('embedded mode runs every service in one process')
+    },
+    async stop() {
+      await stopChild(child)
+      await rm(dataDir, { recursive: true, force: true })
+    },
+  }
+  try {
+    for (const p of PROCESSES) await waitForHealth(urls[p], () => child, 90_000)
+  } catch (err) {
+    const out = shop.logs()
+    await shop.stop()
+    throw new Error(`${(err as Error).message}\n${out}`)
+  }
+  return shop
+}
+
+async function cleanupBroker(prefix: string): Promise<void> {
+  const conn = await amqp.connect(testAmqpUrl())
+  try {
+    for (const s of SERVICES) {
+      for (const q of [`${s}.events`, `${s}.dlq`, ...[200, 1000, 5000, 15000].map((ms) => `${s}.retry.${ms}ms`)]) {
+        const ch = await conn.createChannel()
+        ch.on('error', () => {})
+        await ch.deleteQueue(`${prefix}${q}`).catch(() => {})
+        await ch.close().catch(() => {})
+      }
+    }
+    const ch = await conn.createChannel()
+    ch.on('error', () => {})
+    await ch.deleteExchange(`${prefix}shop.events`).catch(() => {})
+    await ch.deleteExchange(`${prefix}shop.events.dlx`).catch(() => {})
+    await ch.close().catch(() => {})
+  } finally {
+    await conn.close().catch(() => {})
+  }
+}
+
+async function cleanupRedis(prefix: string): Promise<void> {
+  const redis = new Redis(testRedisUrl(), { lazyConnect: true, maxRetriesPerRequest: 1 })
+  await redis.connect()
+  try {
+    let cursor = '0'
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500)
+      cursor = next
+      if (keys.length) await redis.del(...keys)
+    } while (cursor !== '0')
+  } finally {
+    redis.disconnect()
+  }
+}
