@@ -24,6 +24,7 @@ import {
   UnsupportedMediaType,
   ValidationFailed,
 } from './errors.ts'
+import { installHttpTracing } from './http-tracing.ts'
 import type { Logger } from './logger.ts'
 import { createMetrics, type Metrics } from './metrics.ts'
 
@@ -207,6 +208,7 @@ export function createServer(opts: ServerOptions): App {
     },
   })
 
+  installHttpTracing(app as unknown as FastifyInstance, opts.service)
   app.addHook('onRequest', async (req, reply) => void reply.header('x-request-id', req.id))
 
   app.addHook('onResponse', async (req, reply) => {
