@@ -23,7 +23,7 @@ const serviceRules = services.map((name) => ({
 }))
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '.data/**', 'apps/**/dist/**', 'coverage/**'] },
+  { ignores: ['**/node_modules/**', '.data/**', 'apps/**/dist/**', 'coverage/**', 'bench/.tmp/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -3,7 +3,8 @@ import { defineConfig } from 'vitest/config'
 export default defineConfig({
   test: {
     include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'services/*/src/**/*.test.ts', 'services/*/test/**/*.test.ts', 'test/**/*.test.ts'],
-    exclude: ['**/node_modules/**'],
+    // test/fault restarts the shared broker: it runs alone afterwards (vitest.fault.config.ts).
+    exclude: ['**/node_modules/**', 'test/fault/**'],
     pool: 'forks',
     poolOptions: { forks: { maxForks: 4, minForks: 1 } },
     globalSetup: ['./test/global-setup.ts'],

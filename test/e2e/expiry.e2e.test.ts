@@ -12,7 +12,7 @@ describe('unpaid orders expire (embedded)', () => {
   beforeAll(async () => {
     shop = await startEmbeddedShop({ ORDER_PAYMENT_WINDOW_SECONDS: '2', ORDER_SWEEP_INTERVAL_MS: '200' })
     client = api(shop.gatewayUrl)
-  }, 180_000)
+  }, 320_000)
   afterAll(async () => {
     await shop?.stop()
   }, 60_000)

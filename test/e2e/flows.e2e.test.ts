@@ -18,7 +18,7 @@ describe.runIf(ready)('order flows across services (distributed)', () => {
     shop = await startDistributedShop()
     client = api(shop.gatewayUrl)
     admin = await client.login(shop.admin.email, shop.admin.password)
-  }, 180_000)
+  }, 320_000)
   afterAll(async () => {
     await shop?.stop()
   }, 60_000)

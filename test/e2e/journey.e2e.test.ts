@@ -24,7 +24,7 @@ for (const [mode, startShop, enabled] of modes) {
       shop = await startShop()
       client = api(shop.gatewayUrl)
       adminToken = await client.login(shop.admin.email, shop.admin.password)
-    }, 180_000)
+    }, 320_000)
     afterAll(async () => {
       await shop?.stop()
     }, 60_000)

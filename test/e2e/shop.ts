@@ -1,12 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { generateKeyPairSync, randomBytes } from 'node:crypto'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { chmod, mkdtemp, rm } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { generateKeyringSpec } from '@shop/platform/crypto'
 import { dropDatabase, ensureDatabase } from '@shop/platform/db'
+import { embeddedPgDir } from '@shop/platform/embedded-postgres'
 import { PROCESSES, type ProcessName } from '@shop/platform/runtime'
 import { testAmqpUrl, testPgUrl, testRedisUrl, uniqueName } from '@shop/platform/testing'
 import amqp from 'amqplib'
@@ -46,7 +47,7 @@ export async function freePort(): Promise<number> {
   })
 }
 
-async function waitForHealth(url: string, proc: () => ChildProcess | undefined, timeoutMs = 60_000): Promise<void> {
+async function waitForHealth(url: string, proc: () => ChildProcess | undefined, timeoutMs = 150_000): Promise<void> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
     const p = proc()
@@ -173,6 +174,8 @@ export async function startDistributedShop(extraEnv: Record<string, string> = {}
 export async function startEmbeddedShop(extraEnv: Record<string, string> = {}): Promise<Shop> {
   const { env, urls, admin } = await baseEnv()
   const dataDir = await mkdtemp(join(tmpdir(), 'shop-e2e-'))
+  // mkdtemp makes it 0700; the postgres user must reach the cluster inside it.
+  await chmod(dataDir, 0o755)
   Object.assign(env, { SHOP_DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(await freePort()), ...extraEnv })
   const logs: string[] = []
   const child = spawnLogged(['scripts/start-embedded.ts'], env, logs, 'shop')
@@ -191,11 +194,12 @@ export async function startEmbeddedShop(extraEnv: Record<string, string> = {}): 
     },
     async stop() {
       await stopChild(child)
+      await rm(embeddedPgDir(dataDir), { recursive: true, force: true })
       await rm(dataDir, { recursive: true, force: true })
     },
   }
   try {
-    for (const p of PROCESSES) await waitForHealth(urls[p], () => child, 90_000)
+    for (const p of PROCESSES) await waitForHealth(urls[p], () => child, 150_000)
   } catch (err) {
     const out = shop.logs()
     await shop.stop()

@@ -34,6 +34,7 @@ export interface RabbitBus extends EventBus {
   dlqDepth(service: string): Promise<{ count: number }>
   /** Moves the service's dead letters back to its queue with the attempt counter reset; returns how many. */
   replayDlq(service: string): Promise<number>
+  dlqOldestAgeSeconds(service: string): Promise<number | null>
   isConnected(): boolean
   /** The exchange and queue names it declares, for tests and admin tools. */
   readonly names: ReturnType<typeof topologyNames>
@@ -55,6 +56,16 @@ interface Sub {
   consumerTag: string | null
   stopped: boolean
   inFlight: Set<Promise<void>>
+}
+
+/** When the message's event occurred: its envelope's occurredAt, else the publish timestamp (seconds). */
+function occurredAtMs(msg: Message): number {
+  try {
+    const at = Date.parse((JSON.parse(msg.content.toString('utf8')) as { occurredAt?: string }).occurredAt ?? '')
+    if (!Number.isNaN(at)) return at
+  } catch {}
+  const ts = Number(msg.properties.timestamp)
+  return Number.isFinite(ts) && ts > 0 ? ts * 1000 : Date.now()
 }
 
 /** Runs a best-effort cleanup (closing what may already be closed), ignoring its failure. */
@@ -379,6 +390,17 @@ export async function createRabbitBus(opts: RabbitBusOptions): Promise<RabbitBus
 
     async dlqDepth(service) {
       return withChannel(async (ch) => ({ count: await dlqCount(ch, service) }))
+    },
+
+    async dlqOldestAgeSeconds(service) {
+      return withChannel(async (ch) => {
+        if ((await dlqCount(ch, service)) === 0) return null
+        const msg = await ch.get(names.dlq(service), { noAck: false })
+        if (!msg) return null
+        // A look, not a consume: the broker puts a requeued message back where it was.
+        ch.nack(msg, false, true)
+        return Math.max(0, (Date.now() - occurredAtMs(msg)) / 1000)
+      })
     },
 
     async replayDlq(service) {

@@ -51,4 +51,13 @@ export interface EventBus {
   /** Liveness for /health/ready. */
   ping(): Promise<void>
   close(): Promise<void>
+  /** Dead letters waiting for the service (0 when it never subscribed). */
+  dlqDepth(service: string): Promise<{ count: number }>
+  /** Moves the service's dead letters back to its queue with the attempt counter reset; returns how many. */
+  replayDlq(service: string): Promise<number>
+  /**
+   * Seconds since the event at the head of the service's dead-letter queue occurred, null
+   * when the queue is empty. Optional: an adapter that cannot look without consuming omits it.
+   */
+  dlqOldestAgeSeconds?(service: string): Promise<number | null>
 }

@@ -22,9 +22,12 @@ import {
   PayloadTooLarge,
   toProblem,
   UnsupportedMediaType,
+  UpstreamUnavailable,
   ValidationFailed,
 } from './errors.ts'
 import { installHttpTracing } from './http-tracing.ts'
+import { isInfrastructureOutage } from './outage.ts'
+import { rejectHostileInput } from './input-guard.ts'
 import type { Logger } from './logger.ts'
 import { createMetrics, type Metrics } from './metrics.ts'
 
@@ -155,6 +158,7 @@ function sendProblem(reply: FastifyReply, err: DomainError, instance: string) {
 function asDomainError(err: FastifyError): DomainError | undefined {
   if (err instanceof DomainError) return err
   if (err.validation) return new ValidationFailed(fieldErrors(err.validation, err.validationContext))
+  if (isInfrastructureOutage(err)) return new UpstreamUnavailable('a backing service', 2)
   switch (err.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return new ValidationFailed([{ path: '', message: 'the body is not valid JSON' }])
@@ -209,7 +213,9 @@ export function createServer(opts: ServerOptions): App {
   })
 
   installHttpTracing(app as unknown as FastifyInstance, opts.service)
-  app.addHook('onRequest', async (req, reply) => void reply.header('x-request-id', req.id))
+  // nosniff: a JSON answer that echoes input must never be taken for HTML or script by a browser.
+  app.addHook('onRequest', async (req, reply) => void reply.header('x-request-id', req.id).header('x-content-type-options', 'nosniff'))
+  app.addHook('preValidation', rejectHostileInput)
 
   app.addHook('onResponse', async (req, reply) => {
     const route = req.routeOptions.url ?? 'unmatched'

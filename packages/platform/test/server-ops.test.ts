@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox'
 import { afterEach, describe, expect, it } from 'vitest'
+import { createPool } from '../src/db.ts'
 import { createLogger } from '../src/logger.ts'
 import { createMetrics } from '../src/metrics.ts'
 import { type App, createServer } from '../src/server.ts'
@@ -113,5 +114,21 @@ describe('plugins that depend on @fastify/swagger', () => {
     })
     app.register(dependent)
     await expect(app.ready()).resolves.toBeDefined()
+  })
+})
+
+describe('when a backing server is unreachable', () => {
+  it('answers 503 upstream_unavailable with Retry-After instead of 500, naming no host', async () => {
+    // Nothing listens on port 9 (discard) on loopback: connect is refused.
+    const pool = createPool('postgres://postgres@127.0.0.1:9/none')
+    const app = createServer({ service: 'outage', logger: createLogger({ service: 'outage', level: 'silent' }) })
+    app.get('/needs-db', async () => (await pool.query('SELECT 1')).rows)
+    const res = await app.inject({ method: 'GET', url: '/needs-db' })
+    expect(res.statusCode).toBe(503)
+    expect(res.json().code).toBe('upstream_unavailable')
+    expect(Number(res.headers['retry-after'])).toBeGreaterThan(0)
+    expect(res.body).not.toMatch(/127\.0\.0\.1|:9\b|ECONNREFUSED/)
+    await app.close()
+    await pool.end()
   })
 })

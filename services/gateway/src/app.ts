@@ -8,6 +8,7 @@ import type { ProcessName, ServiceName } from '@shop/platform/runtime'
 import { createServer } from '@shop/platform/server'
 import type { FastifyInstance } from 'fastify'
 import { createAccessCheck } from './access.ts'
+import { type AdminOptions, registerAdminRoutes, withAdminDocs } from './admin/admin.routes.ts'
 import { type GatewayConfig, trustProxySetting } from './config.ts'
 import { createOpenApiAggregator } from './openapi.ts'
 import { registerUpstream } from './proxy.ts'
@@ -22,6 +23,8 @@ export interface GatewayDeps {
   config: GatewayConfig
   metrics?: Metrics
   readiness?: Record<string, () => Promise<void>>
+  /** The audit and dead-letter routes' bus and settings. */
+  admin?: AdminOptions
 }
 
 /** The public edge: `/v1/<prefix>/*` checked, limited and forwarded to the owning service. */
@@ -44,7 +47,7 @@ export async function buildApp(deps: GatewayDeps): Promise<FastifyInstance> {
     maxAge: 600,
   })
 
-  const docs = createOpenApiAggregator(deps.urls, deps.version)
+  const docs = withAdminDocs(createOpenApiAggregator(deps.urls, deps.version), () => app.swagger())
   app.get('/v1/openapi.json', { schema: { hide: true } }, async () => docs.refresh())
   await app.register(swaggerUi, {
     routePrefix: '/docs',
@@ -59,6 +62,7 @@ export async function buildApp(deps: GatewayDeps): Promise<FastifyInstance> {
     perUserPerMinute: config.USER_RATE_LIMIT_PER_MINUTE,
     credentialPerIpPerMinute: config.AUTH_RATE_LIMIT_PER_MINUTE,
   })
+  registerAdminRoutes(app, { urls: deps.urls, check, admin: deps.admin })
   for (const [name, prefixes] of Object.entries(ROUTE_TABLE) as [ServiceName, string[]][]) {
     registerUpstream(app, {
       name,

@@ -3,6 +3,7 @@ import { loadConfig } from '@shop/platform/config'
 import { createMetrics } from '@shop/platform/metrics'
 import type { Runtime } from '@shop/platform/runtime'
 import { isEntryPoint, runStandalone } from '@shop/platform/standalone'
+import { loadAdminOptions } from './admin/admin.config.ts'
 import { buildApp } from './app.ts'
 import { GatewayConfig } from './config.ts'
 
@@ -24,6 +25,7 @@ export async function start(rt: Runtime) {
     config,
     metrics: createMetrics('gateway'),
     readiness: rt.adapterChecks,
+    admin: { bus: rt.bus, ...loadAdminOptions(rt.env) },
   })
   await app.listen({ host: rt.host, port: rt.port })
   rt.lifecycle.add('http server', () => app.close())

@@ -3,6 +3,7 @@ import { registerAuth } from '@shop/platform/auth'
 import { createServer } from '@shop/platform/server'
 import { loadOrderSettings } from './config.ts'
 import { createOrderContext, type OrderContext } from './context.ts'
+import { registerAuditRoutes } from './routes/audit.routes.ts'
 import { orderRoutes } from './routes/orders.routes.ts'
 
 /**
@@ -22,5 +23,6 @@ export function buildApp(deps: ServiceDeps, ctx?: OrderContext) {
   if (!ctx) app.addHook('onClose', () => context.close())
   registerAuth(app, deps.verifier)
   orderRoutes(app, context)
+  registerAuditRoutes(app, { pool: deps.pool, backlog: () => deps.relay.backlog() })
   return app
 }

@@ -2,6 +2,7 @@ import { MAX_LINE_QUANTITY } from '@shop/contracts/order'
 import { ConfigError, Env, loadConfig } from '@shop/platform/config'
 import { type Keyring, parseKeyring } from '@shop/platform/crypto'
 import { type Static, Type } from '@sinclair/typebox'
+import type { PurchaseCap } from './domain/purchase-cap.ts'
 
 /** Settings of the order service beyond the shared ones (runtime.ts). */
 export const OrderConfig = Type.Object({
@@ -23,6 +24,13 @@ export const OrderConfig = Type.Object({
   MAX_QUANTITY_PER_ORDER_LINE: Type.Integer({ minimum: 1, maximum: MAX_LINE_QUANTITY, default: MAX_LINE_QUANTITY }),
   /** Bound on one attempt of a call to product or shipping. */
   ORDER_UPSTREAM_TIMEOUT_MS: Env.int(3000, 50),
+  /**
+   * Most units of one product one user may hold in orders that are not cancelled, placed
+   * within PURCHASE_CAP_WINDOW_HOURS (scalping protection on scarce items); 0 turns it off.
+   */
+  MAX_UNITS_PER_USER_PER_PRODUCT: Env.int(0),
+  /** How far back MAX_UNITS_PER_USER_PER_PRODUCT counts a user's orders (at most a year). */
+  PURCHASE_CAP_WINDOW_HOURS: Type.Integer({ minimum: 1, maximum: 8760, default: 24 }),
 })
 export type OrderConfig = Static<typeof OrderConfig>
 
@@ -33,6 +41,8 @@ export interface OrderSettings {
   sweepBatchSize: number
   maxQuantityPerLine: number
   upstreamTimeoutMs: number
+  /** The per-user purchase cap; maxUnits 0 means off. */
+  purchaseCap: PurchaseCap
 }
 
 /** Reads and checks every order setting; a bad one throws ConfigError naming its variable. */
@@ -51,5 +61,6 @@ export function loadOrderSettings(env: Record<string, string | undefined>): Orde
     sweepBatchSize: cfg.ORDER_SWEEP_BATCH_SIZE,
     maxQuantityPerLine: cfg.MAX_QUANTITY_PER_ORDER_LINE,
     upstreamTimeoutMs: cfg.ORDER_UPSTREAM_TIMEOUT_MS,
+    purchaseCap: { maxUnits: cfg.MAX_UNITS_PER_USER_PER_PRODUCT, windowHours: cfg.PURCHASE_CAP_WINDOW_HOURS },
   }
 }

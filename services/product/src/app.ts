@@ -2,6 +2,7 @@ import type { ServiceDeps } from '@shop/platform/boot'
 import { registerAuth } from '@shop/platform/auth'
 import { createServer } from '@shop/platform/server'
 import { productContext } from './context.ts'
+import { registerAuditRoutes } from './routes/audit.routes.ts'
 import { registerCategoryRoutes } from './routes/categories.routes.ts'
 import { registerProductRoutes } from './routes/products.routes.ts'
 import { registerReservationRoutes } from './routes/reservations.routes.ts'
@@ -20,5 +21,6 @@ export function buildApp(deps: ServiceDeps) {
   registerProductRoutes(app, ctx)
   registerCategoryRoutes(app, ctx)
   registerReservationRoutes(app, ctx)
+  registerAuditRoutes(app, { pool: deps.pool, backlog: () => deps.relay.backlog() })
   return app
 }

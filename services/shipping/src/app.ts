@@ -3,6 +3,7 @@ import { registerAuth } from '@shop/platform/auth'
 import { createServer } from '@shop/platform/server'
 import { loadShippingSettings } from './config.ts'
 import { createShipping, type Shipping } from './context.ts'
+import { registerAuditRoutes } from './routes/audit.routes.ts'
 import { shipmentRoutes } from './routes/shipments.routes.ts'
 import { shippingRoutes } from './routes/shipping.routes.ts'
 
@@ -19,5 +20,6 @@ export function buildApp(deps: ServiceDeps, shipping: Shipping = createShipping(
   registerAuth(app, deps.verifier)
   shippingRoutes(app, shipping)
   shipmentRoutes(app, shipping)
+  registerAuditRoutes(app, { pool: deps.pool, backlog: () => deps.relay.backlog() })
   return app
 }

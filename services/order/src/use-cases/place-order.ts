@@ -1,14 +1,16 @@
 import { randomUUID } from 'node:crypto'
 import type { OrderView, PlaceOrderBody } from '@shop/contracts/order'
 import type { AuthUser } from '@shop/platform/auth'
-import { withTransaction } from '@shop/platform/db'
+import { type PoolClient, withTransaction } from '@shop/platform/db'
 import { UpstreamUnavailable } from '@shop/platform/errors'
 import { createEvent } from '@shop/platform/events'
 import { type IdempotentResponse, requestFingerprint } from '@shop/platform/idempotency'
 import { enqueueEvent } from '@shop/platform/outbox'
 import type { OrderContext } from '../context.ts'
 import { findOrder, insertOrder } from '../data/order.repository.ts'
+import { lockPurchases, unitsHeld } from '../data/purchase-cap.repository.ts'
 import { checkRequestedItems, priceLines, subtotalOf } from '../domain/pricing.ts'
+import { capBreaches, capEnabled, PurchaseLimitExceeded } from '../domain/purchase-cap.ts'
 import { invalidItems, UpstreamContractBroken } from '../order.errors.ts'
 import { releaseStock, reserveStock } from '../upstream/product.client.ts'
 import { quoteShipping } from '../upstream/shipping.client.ts'
@@ -39,10 +41,25 @@ async function release(ctx: OrderContext, orderId: string, headers: Record<strin
 }
 
 /**
+ * The per-user purchase cap. Without `client` it is an early, unlocked look that spares
+ * the reservation of an order bound to be refused; with the order's transaction it locks
+ * the (user, product) pairs first, so of two concurrent orders the second counts the first.
+ */
+async function enforcePurchaseCap(ctx: OrderContext, userId: string, items: PlaceOrderBody['items'], client?: PoolClient): Promise<void> {
+  const cap = ctx.settings.purchaseCap
+  if (!capEnabled(cap)) return
+  const productIds = items.map((i) => i.productId)
+  if (client) await lockPurchases(client, userId, productIds)
+  const breaches = capBreaches(cap, await unitsHeld(client ?? ctx.pool, userId, productIds, cap.windowHours), items)
+  if (breaches.length > 0) throw new PurchaseLimitExceeded(cap, breaches)
+}
+
+/**
  * POST /orders: reserve every line at product (prices come from its answer, never from
  * the client), ask shipping for the fee, then in ONE transaction insert the order
  * (PENDING_PAYMENT until the payment window closes), its lines, its history and the
- * order.created event. If anything fails after the reservation, it is released.
+ * order.created event. If anything fails after the reservation, it is released: the
+ * purchase cap's locked check too (it must run in the transaction that inserts).
  */
 export async function placeOrder(ctx: OrderContext, caller: Caller, body: PlaceOrderBody): Promise<OrderView> {
   const problems = checkRequestedItems(body.items, ctx.settings.maxQuantityPerLine)
@@ -50,6 +67,7 @@ export async function placeOrder(ctx: OrderContext, caller: Caller, body: PlaceO
   const orderId = randomUUID()
   const headers = forwarded(caller)
   const window = ctx.settings.paymentWindowSeconds
+  await enforcePurchaseCap(ctx, caller.user.id, body.items)
 
   let reservation
   try {
@@ -71,6 +89,7 @@ export async function placeOrder(ctx: OrderContext, caller: Caller, body: PlaceO
     const quote = await quoteShipping(ctx.shipping, { subtotal, postalCode: body.shippingAddress.postalCode }, headers)
     const address = body.shippingAddress
     const view = await withTransaction(ctx.pool, async (client) => {
+      await enforcePurchaseCap(ctx, caller.user.id, body.items, client)
       await insertOrder(client, {
         id: orderId,
         userId: caller.user.id,

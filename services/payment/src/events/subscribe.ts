@@ -18,6 +18,8 @@ export function subscribePayments(bus: EventBus, p: Payments, opts: { maxAttempt
     publish: (event) => bus.publish(event),
     ping: () => bus.ping(),
     close: () => bus.close(),
+    dlqDepth: (service) => bus.dlqDepth(service),
+    replayDlq: (service) => bus.replayDlq(service),
     subscribe: (sub) =>
       bus.subscribe({
         ...sub,

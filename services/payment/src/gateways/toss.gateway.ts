@@ -24,6 +24,7 @@ export interface TossOptions {
 interface TossPayment {
   paymentKey?: string
   orderId?: string
+  totalAmount?: number
   status?: string
   approvedAt?: string | null
   failure?: { code?: string; message?: string } | null
@@ -38,6 +39,12 @@ interface TossError {
 interface Answer {
   status: number
   body: TossPayment & TossError
+}
+
+const MISMATCHED: ConfirmResult = {
+  status: 'declined',
+  code: 'pg_declined',
+  message: 'The payment gateway approved another order or amount than the one asked; the approval was not accepted',
 }
 
 const APPROVED_STATUSES = new Set(['DONE', 'CANCELED', 'PARTIAL_CANCELED'])
@@ -83,8 +90,11 @@ export function createTossGateway(opts: TossOptions): PaymentGatewayAdapter {
     async confirm(req, signal) {
       const a = await call('POST', '/v1/payments/confirm', signal, { paymentKey: req.token, orderId: req.orderId, amount: req.amount }, req.idempotencyKey)
       if (a.status >= 200 && a.status < 300) {
-        if (a.body.status === 'DONE') return approved(a.body)
-        throw new PgOutcomeUnknown(`toss confirmed with status ${a.body.status}`)
+        if (a.body.status !== 'DONE') throw new PgOutcomeUnknown(`toss confirmed with status ${a.body.status}`)
+        // An approval of another order or another amount is not the charge we asked for:
+        // recording it would mark the order paid for money that was not taken.
+        if (a.body.orderId !== req.orderId || a.body.totalAmount !== req.amount) return MISMATCHED
+        return approved(a.body)
       }
       const { code, message } = errorOf(a)
       if (tossOutcomeUnknown(code)) throw new PgOutcomeUnknown(`toss: ${code}`)

@@ -1,4 +1,5 @@
 import type { Worker } from '@shop/platform/boot'
+import { periodicWorker } from '@shop/platform/worker'
 import type { Payments } from '../context.ts'
 import { reconcileAll } from '../use-cases/reconcile.ts'
 
@@ -8,27 +9,13 @@ import { reconcileAll } from '../use-cases/reconcile.ts'
  * Replicas may run it together: every settlement applies once.
  */
 export function reconcilerWorker(p: Payments, intervalMs = p.reconcileIntervalMs): Worker {
-  let timer: NodeJS.Timeout | undefined
-  let running: Promise<void> | undefined
-  const pass = async () => {
-    try {
+  return periodicWorker({
+    name: 'payment reconciler',
+    intervalMs,
+    logger: p.logger,
+    async run() {
       const settled = await reconcileAll(p)
       if (settled.attempts || settled.refunds) p.logger.info(settled, 'reconciliation pass settled payments')
-    } catch (err) {
-      p.logger.warn({ err }, 'reconciliation pass failed; will retry')
-    }
-  }
-  return {
-    name: 'payment reconciler',
-    start() {
-      timer = setInterval(() => {
-        running ??= pass().finally(() => (running = undefined))
-      }, intervalMs)
-      timer.unref()
     },
-    async stop() {
-      clearInterval(timer)
-      await running
-    },
-  }
+  })
 }

@@ -49,11 +49,20 @@ export async function availableOf(db: Queryable, productIds: string[]): Promise<
   return new Map(rows.map((r) => [r.product_id, r.available]))
 }
 
-/** Sets on_hand unless that would put it below what is reserved; null when refused or absent. */
+/**
+ * Sets on_hand unless that would put it below what is reserved, booking the difference
+ * as an adjustment in the same statement; null when refused or absent. The caller holds
+ * the row lock (applyOnHand takes it), so `before` reads the value this UPDATE replaces.
+ */
 export async function setOnHand(db: Queryable, productId: string, onHand: number): Promise<StockLevel | null> {
   const { rows } = await db.query<LevelRow>(
-    `UPDATE inventory SET on_hand = $2, updated_at = now() WHERE product_id = $1 AND reserved <= $2
-     RETURNING product_id, on_hand, reserved`,
+    `WITH before AS (SELECT product_id, on_hand FROM inventory WHERE product_id = $1),
+          after AS (UPDATE inventory SET on_hand = $2, updated_at = now() WHERE product_id = $1 AND reserved <= $2
+                    RETURNING product_id, on_hand, reserved),
+          booked AS (INSERT INTO inventory_movements (product_id, kind, quantity)
+                     SELECT a.product_id, 'adjustment', a.on_hand - b.on_hand FROM after a JOIN before b USING (product_id)
+                     WHERE a.on_hand <> b.on_hand)
+     SELECT product_id, on_hand, reserved FROM after`,
     [productId, onHand],
   )
   return rows[0] ? toLevel(rows[0]) : null
@@ -80,33 +89,41 @@ export async function unreserveUnits(db: Queryable, lines: readonly Line[]): Pro
   }
 }
 
-/** Turns reserved units into sold ones: on hand and reserved both drop (payment completed). */
-export async function commitUnits(db: Queryable, lines: readonly Line[]): Promise<void> {
+/** Books a movement of `quantity` units of a line's product with the statement that changes on_hand. */
+const booked = (update: string) =>
+  `WITH changed AS (${update} RETURNING product_id, on_hand, reserved),
+        booked AS (INSERT INTO inventory_movements (product_id, kind, quantity, order_id)
+                   SELECT product_id, $3::text, $2, $4::uuid FROM changed)
+   SELECT product_id, on_hand, reserved FROM changed`
+
+/** Turns reserved units into sold ones for the order: on hand and reserved both drop. */
+export async function commitUnits(db: Queryable, lines: readonly Line[], orderId: string): Promise<void> {
   for (const line of lines) {
     await db.query(
-      'UPDATE inventory SET on_hand = on_hand - $2, reserved = reserved - $2, updated_at = now() WHERE product_id = $1',
-      [line.productId, line.quantity],
+      booked('UPDATE inventory SET on_hand = on_hand - $2, reserved = reserved - $2, updated_at = now() WHERE product_id = $1'),
+      [line.productId, line.quantity, 'sold', orderId],
     )
   }
 }
 
-/** Sold units come back to the shelf (an order cancelled after payment). */
-export async function restockUnits(db: Queryable, lines: readonly Line[]): Promise<void> {
+/** Sold units of the order come back to the shelf (it was cancelled after payment). */
+export async function restockUnits(db: Queryable, lines: readonly Line[], orderId: string): Promise<void> {
   for (const line of lines) {
-    await db.query('UPDATE inventory SET on_hand = on_hand + $2, updated_at = now() WHERE product_id = $1', [
+    await db.query(booked('UPDATE inventory SET on_hand = on_hand + $2, updated_at = now() WHERE product_id = $1'), [
       line.productId,
       line.quantity,
+      'restocked',
+      orderId,
     ])
   }
 }
 
-/** Takes units straight off the shelf when available (a payment that outlived its reservation); false when short. */
-export async function takeUnits(db: Queryable, line: Line): Promise<StockLevel | null> {
+/** Sells units straight off the shelf when available (a payment that outlived its reservation); null when short. */
+export async function takeUnits(db: Queryable, line: Line, orderId: string): Promise<StockLevel | null> {
   const { rows } = await db.query<LevelRow>(
-    `UPDATE inventory SET on_hand = on_hand - $2, updated_at = now()
-     WHERE product_id = $1 AND on_hand - reserved >= $2
-     RETURNING product_id, on_hand, reserved`,
-    [line.productId, line.quantity],
+    booked(`UPDATE inventory SET on_hand = on_hand - $2, updated_at = now()
+            WHERE product_id = $1 AND on_hand - reserved >= $2`),
+    [line.productId, line.quantity, 'sold', orderId],
   )
   return rows[0] ? toLevel(rows[0]) : null
 }

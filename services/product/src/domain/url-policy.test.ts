@@ -8,6 +8,8 @@ describe('image URL policy', () => {
     'https://8.8.8.8/a.png',
     'https://[2001:db8::1]/a.png',
     'https://172.32.0.1/a.png',
+    'https://[2002:808:808::1]/a.png',
+    'https://[64:ff9b::808:808]/a.png',
   ])('accepts %s', (url) => {
     expect(imageUrlProblem(url)).toBeNull()
   })
@@ -35,6 +37,13 @@ describe('image URL policy', () => {
     ['http://[fd12:3456::1]/a.png', /private/],
     ['http://[::ffff:127.0.0.1]/a.png', /loopback/],
     ['http://[::ffff:192.168.1.1]/a.png', /private/],
+    ['http://[::ffff:7f00:1]/a.png', /loopback/],
+    ['http://[::127.0.0.1]/a.png', /loopback/],
+    ['http://[64:ff9b::a9fe:a9fe]/a.png', /link-local/],
+    ['http://[2002:c0a8:101::1]/a.png', /private/],
+    ['http://metadata.google.internal/computeMetadata/v1/', /internal/],
+    ['http://printer.local/a.png', /internal/],
+    ['http://metadata/latest', /internal/],
     [`https://example.com/${'a'.repeat(2100)}`, /at most/],
   ])('refuses %s', (url, reason) => {
     expect(imageUrlProblem(url)).toMatch(reason)

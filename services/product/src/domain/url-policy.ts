@@ -24,10 +24,17 @@ export function imageUrlProblem(raw: string): string | null {
   if (!host) return 'must name a host'
   if (host === 'localhost' || host.endsWith('.localhost')) return 'must not point at localhost'
   const family = isIP(host)
+  // Names that only resolve inside a network: metadata.google.internal, printer.local,
+  // and dotless intranet names (metadata, instance-data). A public image host has a dot.
+  if (family === 0 && (!host.includes('.') || INTERNAL_SUFFIXES.some((s) => host.endsWith(s)))) {
+    return 'must name a public host, not an internal one'
+  }
   if (family === 4 && isInternalIPv4(host)) return 'must not point at a loopback, private or link-local address'
   if (family === 6 && isInternalIPv6(host)) return 'must not point at a loopback, private or link-local address'
   return null
 }
+
+const INTERNAL_SUFFIXES = ['.internal', '.local', '.localdomain', '.home.arpa', '.lan', '.intranet', '.corp']
 
 function ipv4Octets(ip: string): number[] {
   return ip.split('.').map((o) => Number.parseInt(o, 10))
@@ -50,19 +57,31 @@ export function isInternalIPv4(ip: string): boolean {
   )
 }
 
-/** ::, ::1, fc00::/7 (unique local), fe80::/10 (link-local), ff00::/8, and IPv4-mapped internal addresses. */
+/** The eight 16-bit groups of an IPv6 address as the URL parser writes it (a trailing dotted quad counts as two). */
+function ipv6Groups(ip: string): number[] {
+  const quad = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(ip)
+  const hex = quad ? `${ip.slice(0, quad.index)}${((+quad[1] << 8) | +quad[2]).toString(16)}:${((+quad[3] << 8) | +quad[4]).toString(16)}` : ip
+  const [head, tail] = hex.split('::')
+  const parse = (part: string | undefined) => (part ? part.split(':').map((g) => Number.parseInt(g, 16)) : [])
+  const h = parse(head)
+  const t = parse(tail)
+  return tail === undefined ? h : [...h, ...Array<number>(Math.max(0, 8 - h.length - t.length)).fill(0), ...t]
+}
+
+/**
+ * ::, ::1, fc00::/7 (unique local), fe80::/10 (link-local), ff00::/8, and internal IPv4
+ * addresses carried inside IPv6: mapped (::ffff:0:0/96), compatible (::/96), NAT64
+ * (64:ff9b::/96) and 6to4 (2002::/16).
+ */
 export function isInternalIPv6(ip: string): boolean {
-  const lower = ip.toLowerCase()
-  if (lower === '::' || lower === '::1') return true
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(lower)
-  if (mapped) return isInternalIPv4(mapped[1])
-  // The URL parser writes a mapped address in hex (::ffff:7f00:1).
-  const mappedHex = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(lower)
-  if (mappedHex) {
-    const hi = Number.parseInt(mappedHex[1], 16)
-    const lo = Number.parseInt(mappedHex[2], 16)
-    return isInternalIPv4(`${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`)
+  const g = ipv6Groups(ip.toLowerCase())
+  if (g.length !== 8 || g.some((x) => Number.isNaN(x))) return true
+  const v4 = (hi: number, lo: number) => `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`
+  const zeros = (from: number, to: number) => g.slice(from, to).every((x) => x === 0)
+  if (zeros(0, 7) && g[7] <= 1) return true
+  if ((zeros(0, 5) && (g[5] === 0 || g[5] === 0xffff)) || (g[0] === 0x64 && g[1] === 0xff9b && zeros(2, 6))) {
+    return isInternalIPv4(v4(g[6], g[7]))
   }
-  const first = Number.parseInt(lower.split(':')[0] || '0', 16)
-  return (first & 0xfe00) === 0xfc00 || (first & 0xffc0) === 0xfe80 || (first & 0xff00) === 0xff00
+  if (g[0] === 0x2002) return isInternalIPv4(v4(g[1], g[2]))
+  return (g[0] & 0xfe00) === 0xfc00 || (g[0] & 0xffc0) === 0xfe80 || (g[0] & 0xff00) === 0xff00
 }

@@ -21,7 +21,7 @@ export async function commitReservation(ctx: ProductContext, client: PoolClient,
     return null
   }
   if (r.status === 'ACTIVE') {
-    await commitUnits(client, r.items)
+    await commitUnits(client, r.items, orderId)
     await setStatus(client, r.reservationId, 'COMMITTED')
     return 'COMMITTED'
   }
@@ -29,7 +29,7 @@ export async function commitReservation(ctx: ProductContext, client: PoolClient,
   // Paid after the reservation lapsed: take the units again if they are still there, all or none.
   await client.query('SAVEPOINT late_commit')
   for (const line of r.items) {
-    const after = await takeUnits(client, line)
+    const after = await takeUnits(client, line, orderId)
     if (!after) {
       await client.query('ROLLBACK TO SAVEPOINT late_commit')
       ctx.logger.error({ orderId, productId: line.productId }, 'paid order outlived its reservation and the stock is gone')
@@ -48,7 +48,7 @@ export async function returnReservation(client: PoolClient, orderId: string): Pr
   if (!r) return null
   if (r.status === 'ACTIVE') return (await releaseActive(client, r)).status
   if (r.status !== 'COMMITTED') return r.status
-  await restockUnits(client, r.items)
+  await restockUnits(client, r.items, orderId)
   await setStatus(client, r.reservationId, 'RESTOCKED')
   return 'RESTOCKED'
 }

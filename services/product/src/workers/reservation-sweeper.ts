@@ -1,4 +1,5 @@
 import type { Worker } from '@shop/platform/boot'
+import { periodicWorker } from '@shop/platform/worker'
 import type { ProductContext } from '../context.ts'
 import { expireReservations } from '../use-cases/expire-reservations.ts'
 
@@ -11,44 +12,29 @@ const BATCH = 100
 
 /** A Worker that releases expired reservations every interval; replicas share the work via SKIP LOCKED. */
 export function createReservationSweeper(ctx: ProductContext, intervalMs = ctx.settings.RESERVATION_SWEEP_INTERVAL_MS): ReservationSweeper {
-  let timer: NodeJS.Timeout | null = null
-  let running = false
-  let stopped = false
-  let inFlight: Promise<unknown> = Promise.resolve()
+  let stopping = false
 
   async function sweepOnce(): Promise<number> {
     let total = 0
     for (;;) {
       const n = await expireReservations(ctx, BATCH)
       total += n
-      if (n < BATCH || stopped) break
+      if (n < BATCH || stopping) break
     }
     if (total > 0) ctx.logger.info({ released: total }, 'expired reservations released')
     return total
   }
 
-  function schedule() {
-    if (!running) return
-    timer = setTimeout(() => {
-      inFlight = sweepOnce()
-        .catch((err: unknown) => ctx.logger.error({ err }, 'reservation sweep failed'))
-        .finally(schedule)
-    }, intervalMs)
-    timer.unref()
-  }
-
+  const worker = periodicWorker({ name: 'reservation sweeper', intervalMs, logger: ctx.logger, run: sweepOnce })
   return {
-    name: 'reservation sweeper',
+    name: worker.name,
     start() {
-      if (running) return
-      running = true
-      schedule()
+      stopping = false
+      worker.start()
     },
-    async stop() {
-      running = false
-      stopped = true
-      if (timer) clearTimeout(timer)
-      await inFlight
+    stop() {
+      stopping = true
+      return worker.stop()
     },
     sweepOnce,
   }

@@ -27,6 +27,16 @@ export async function findOrderSnapshot(q: Queryable, orderId: string): Promise<
   return rows[0] ?? null
 }
 
+/**
+ * Holds, until the transaction ends, the lock that serialises the handlers of one
+ * order's events: payment.completed and order.cancelled each read what the other
+ * writes (a shipment, a cancellation), so run side by side they could both read
+ * nothing and leave a READY shipment for a cancelled order.
+ */
+export async function lockOrder(q: Queryable, orderId: string): Promise<void> {
+  await q.query("SELECT pg_advisory_xact_lock(hashtextextended('shipping-order:' || $1, 0))", [orderId])
+}
+
 export async function recordCancellation(q: Queryable, orderId: string, reason: string): Promise<void> {
   await q.query(
     'INSERT INTO order_cancellations (order_id, reason) VALUES ($1, $2) ON CONFLICT (order_id) DO NOTHING',

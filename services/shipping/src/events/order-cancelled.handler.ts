@@ -1,7 +1,7 @@
 import type { EventEnvelope } from '@shop/contracts'
 import type { PoolClient } from '@shop/platform/db'
 import type { Shipping } from '../context.ts'
-import { recordCancellation } from '../data/order-snapshot.repository.ts'
+import { lockOrder, recordCancellation } from '../data/order-snapshot.repository.ts'
 import { findShipmentByOrderId } from '../data/shipment.repository.ts'
 import { applyTransition } from '../use-cases/apply-transition.ts'
 
@@ -14,6 +14,7 @@ import { applyTransition } from '../use-cases/apply-transition.ts'
 export function onOrderCancelled(s: Shipping) {
   return async (client: PoolClient, event: EventEnvelope<'order.cancelled'>): Promise<void> => {
     const { orderId, reason } = event.data
+    await lockOrder(client, orderId)
     // Locked so an admin dispatching at this moment waits for us, or we see the dispatch.
     const shipment = await findShipmentByOrderId(client, orderId, { forUpdate: true })
     if (!shipment) {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { EventEnvelope } from '@shop/contracts'
 import type { PoolClient } from '@shop/platform/db'
 import type { Shipping } from '../context.ts'
-import { findOrderSnapshot, isOrderCancelled } from '../data/order-snapshot.repository.ts'
+import { findOrderSnapshot, isOrderCancelled, lockOrder } from '../data/order-snapshot.repository.ts'
 import { appendTrackingEvent, findShipmentByOrderId, insertShipment } from '../data/shipment.repository.ts'
 import { OrderNotYetKnown } from '../shipping.errors.ts'
 
@@ -10,6 +10,7 @@ import { OrderNotYetKnown } from '../shipping.errors.ts'
 export function onPaymentCompleted(s: Shipping) {
   return async (client: PoolClient, event: EventEnvelope<'payment.completed'>): Promise<void> => {
     const { orderId } = event.data
+    await lockOrder(client, orderId)
     // Another payment.completed for the order (a second event id) has no second effect.
     if (await findShipmentByOrderId(client, orderId)) return
     if (await isOrderCancelled(client, orderId)) {

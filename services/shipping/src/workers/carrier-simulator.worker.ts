@@ -1,4 +1,5 @@
 import type { Worker } from '@shop/platform/boot'
+import { periodicWorker } from '@shop/platform/worker'
 import type { Shipping } from '../context.ts'
 import { advanceParcels } from '../use-cases/advance-parcels.ts'
 
@@ -9,34 +10,13 @@ import { advanceParcels } from '../use-cases/advance-parcels.ts'
  */
 export function createCarrierSimulatorWorker(s: Shipping, opts: { stepSeconds: number }): Worker {
   const stepMs = opts.stepSeconds * 1000
-  let timer: NodeJS.Timeout | undefined
-  let pass: Promise<void> | undefined
-
-  const tick = () => {
-    if (pass) return
-    pass = advanceParcels(s, { minAgeMs: stepMs / 2 })
-      .then(
-        (moved) => {
-          if (moved) s.logger.debug({ moved }, 'carrier simulator advanced parcels')
-        },
-        (err: unknown) => s.logger.warn({ err }, 'carrier simulator pass failed'),
-      )
-      .finally(() => {
-        pass = undefined
-      })
-  }
-
-  return {
+  return periodicWorker({
     name: 'carrier simulator',
-    start() {
-      if (timer) return
-      timer = setInterval(tick, stepMs)
-      timer.unref()
+    intervalMs: stepMs,
+    logger: s.logger,
+    async run() {
+      const moved = await advanceParcels(s, { minAgeMs: stepMs / 2 })
+      if (moved) s.logger.debug({ moved }, 'carrier simulator advanced parcels')
     },
-    async stop() {
-      clearInterval(timer)
-      timer = undefined
-      await pass
-    },
-  }
+  })
 }
