@@ -40,6 +40,8 @@ export interface TokenVerifier {
 }
 
 const GENERIC = 'invalid or expired token'
+const VERIFIED_TTL_MS = 60_000
+const VERIFIED_MAX = 10_000
 const denyKey = (jti: string): string => `denylist:jti:${jti}`
 // Tokens are accepted up to the clock tolerance past exp, so denylist entries outlive exp by as much.
 const DENY_MARGIN_MS = 60_000
@@ -91,10 +93,22 @@ export function createTokenVerifier(opts: TokenVerifierOptions): TokenVerifier {
   else if (opts.jwks) getKey = createLocalJWKSet(opts.jwks)
   else throw new Error('createTokenVerifier needs jwksUrl or jwks')
   const clockTolerance = opts.clockToleranceSec ?? 5
+  // A signature check (Ed25519) is the costliest step of a request at the gateway and at
+  // every service it reaches. The same token string verifies the same way, so a verified
+  // token is remembered briefly (at most VERIFIED_TTL_MS, never past its exp): a key removed
+  // from the JWKS stops its tokens within that minute. The denylist is still checked on
+  // every use, so a logout takes effect at once.
+  const verified = new Map<string, { user: AuthUser; until: number }>()
 
   return {
     async verify(token: string): Promise<AuthUser> {
       if (typeof token !== 'string' || token.length === 0) throw new Unauthorized(GENERIC)
+      const hit = verified.get(token)
+      if (hit && hit.until > Date.now()) {
+        if (opts.denylist && (await isDenied(opts.denylist, hit.user.jti))) throw new Unauthorized(GENERIC)
+        return hit.user
+      }
+      if (hit) verified.delete(token)
       let payload
       try {
         ;({ payload } = await jwtVerify(token, getKey, {
@@ -115,7 +129,10 @@ export function createTokenVerifier(opts: TokenVerifierOptions): TokenVerifier {
       const claimed = Array.isArray(payload.roles) ? payload.roles : []
       const roles = ROLES.filter((r) => claimed.includes(r))
       if (opts.denylist && (await isDenied(opts.denylist, jti))) throw new Unauthorized(GENERIC)
-      return { id: sub, roles, jti, exp, token }
+      const user: AuthUser = { id: sub, roles, jti, exp, token }
+      if (verified.size >= VERIFIED_MAX) verified.delete(verified.keys().next().value as string)
+      verified.set(token, { user, until: Math.min(Date.now() + VERIFIED_TTL_MS, exp * 1000) })
+      return user
     },
   }
 }

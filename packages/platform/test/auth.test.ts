@@ -213,3 +213,27 @@ describe('Fastify guards', () => {
     expect((await app.inject({ method: 'GET', url: '/me', headers: bearer(token) })).statusCode).toBe(401)
   })
 })
+
+describe('the verified-token memory', () => {
+  it('answers a repeated token without fetching keys again, still refuses it once denylisted, and never past its exp', async () => {
+    const issuer = await createTestIssuer()
+    const jwks = await serveJwks(issuer.jwks)
+    const denylist = createMemoryCache()
+    const verifier = createTokenVerifier({ jwksUrl: jwks.url, issuer: issuer.issuer, audience: issuer.audience, denylist })
+    const jti = '6f1d2b3c-8c4b-4c58-9a7e-0b6f3f1e4d5e'
+    const token = await issuer.sign({ sub: 'user-1', jti })
+    expect((await verifier.verify(token)).id).toBe('user-1')
+    await jwks.close() // keys no longer reachable: only the memory can answer now
+    expect((await verifier.verify(token)).jti).toBe(jti)
+    await denyToken(denylist, jti, Math.floor(Date.now() / 1000) + 900)
+    await expect(verifier.verify(token)).rejects.toMatchObject({ status: 401 })
+    const shortLived = await issuer.sign({ sub: 'user-2', expiresInSec: 1 })
+    const jwks2 = await serveJwks(issuer.jwks)
+    const v2 = createTokenVerifier({ jwksUrl: jwks2.url, issuer: issuer.issuer, audience: issuer.audience, clockToleranceSec: 0 })
+    expect((await v2.verify(shortLived)).id).toBe('user-2')
+    await new Promise((r) => setTimeout(r, 1100))
+    await expect(v2.verify(shortLived)).rejects.toMatchObject({ status: 401 })
+    await jwks2.close()
+    await denylist.close()
+  })
+})

@@ -49,13 +49,18 @@ describe('/health/ready', () => {
       readiness: {
         postgres: async () => {},
         rabbitmq: async () => {
-          throw new Error('connection refused')
+          throw Object.assign(new Error('connect ECONNREFUSED 10.1.2.3:5672'), { code: 'ECONNREFUSED' })
+        },
+        redis: async () => {
+          throw new Error('WRONGPASS at redis.internal:6379')
         },
       },
     })
     const res = await app.inject({ url: '/health/ready' })
     expect(res.statusCode).toBe(503)
-    expect(res.json()).toEqual({ status: 'unavailable', checks: { postgres: 'ok', rabbitmq: 'connection refused' } })
+    // The endpoint is public: the kind of failure shows, never the driver's message with hosts.
+    expect(res.json()).toEqual({ status: 'unavailable', checks: { postgres: 'ok', rabbitmq: 'unreachable', redis: 'failed' } })
+    expect(res.body).not.toMatch(/10\.1\.2\.3|redis\.internal|5672|6379/)
   })
 
   it('answers 503 naming the check that hangs past the timeout, without waiting for it', async () => {
