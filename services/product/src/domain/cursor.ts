@@ -1,4 +1,5 @@
 import type { ProductSort } from '@shop/contracts/product'
+import { InvalidCursor, packCursor, unpackCursor } from '@shop/platform/cursor'
 
 /**
  * Keyset cursors: the sort key of the last item of a page plus its id, as opaque
@@ -27,7 +28,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 // The exact microsecond timestamp from PostgreSQL: a rounded one would skip or repeat rows.
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/
 
-export class InvalidCursor extends Error {}
+export { InvalidCursor }
 
 const isUuid = (v: unknown): v is string => typeof v === 'string' && UUID.test(v)
 
@@ -39,18 +40,12 @@ export function encodeCursor(key: SortKey): string {
       : key.sort === 'relevance'
         ? [key.window?.createdAt ?? null, key.window?.id ?? null, key.ranked ? 1 : 0, key.score, key.createdAt, key.id]
         : [key.price, key.id]
-  return Buffer.from(JSON.stringify({ s: key.sort, k: values }), 'utf8').toString('base64url')
+  return packCursor({ s: key.sort, k: values })
 }
 
 /** The sort key inside a cursor; throws InvalidCursor when it is malformed or made for another sort. */
 export function decodeCursor(cursor: string, sort: ProductSort): SortKey {
-  if (!/^[A-Za-z0-9_-]+$/.test(cursor)) throw new InvalidCursor('not base64url')
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))
-  } catch {
-    throw new InvalidCursor('not a cursor')
-  }
+  const parsed = unpackCursor(cursor)
   const { s, k } = (parsed ?? {}) as { s?: unknown; k?: unknown }
   if (s !== sort) throw new InvalidCursor('made for another sort order')
   if (!Array.isArray(k)) throw new InvalidCursor('not a cursor')
