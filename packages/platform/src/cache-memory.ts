@@ -66,6 +66,12 @@ export function createMemoryCache(opts: MemoryCacheOptions = {}): MemoryCache {
       return live(key, Date.now())?.value ?? null
     },
 
+    async mget(keys) {
+      open()
+      const now = Date.now()
+      return keys.map((key) => live(key, now)?.value ?? null)
+    },
+
     async set(key, value, ttlMs) {
       open()
       const expiresAt = ttlMs === undefined ? null : Date.now() + checkTtl(ttlMs)

@@ -8,6 +8,8 @@ import type { EventEnvelope, EventType } from '@shop/contracts'
 /** Key-value cache with TTLs; also the store behind rate limits and the token denylist. */
 export interface Cache {
   get(key: string): Promise<string | null>
+  /** Several keys in one round trip; the answer has one entry per key, in order (null when absent). */
+  mget(keys: string[]): Promise<(string | null)[]>
   /** ttlMs omitted: no expiry. */
   set(key: string, value: string, ttlMs?: number): Promise<void>
   /** Sets only when absent; returns whether it was set. */

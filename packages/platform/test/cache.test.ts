@@ -46,6 +46,23 @@ describe.each(adapters)('Cache contract ($name)', ({ enabled, make }) => {
       expect(await cache.get(k('a'))).toBe('two')
     })
 
+    it('mget answers one entry per key, in order, null for the absent and the expired', async () => {
+      expect(await cache.mget([])).toEqual([])
+      await cache.set(k('m1'), 'one', 10_000)
+      await cache.set(k('m3'), 'three')
+      await cache.set(k('gone'), 'x', 50)
+      await sleep(80)
+      expect(await cache.mget([k('m1'), k('m2'), k('m3'), k('gone'), k('m1')])).toEqual(['one', null, 'three', null, 'one'])
+    })
+
+    it('many commands issued in one tick each get their own answer', async () => {
+      const keys = Array.from({ length: 50 }, (_, i) => k(`burst${i}`))
+      await Promise.all(keys.map((key, i) => cache.set(key, String(i), 10_000)))
+      const [singles, many] = await Promise.all([Promise.all(keys.map((key) => cache.get(key))), cache.mget(keys)])
+      expect(singles).toEqual(keys.map((_, i) => String(i)))
+      expect(many).toEqual(singles)
+    })
+
     it('a value with a TTL is gone once the TTL has passed', async () => {
       await cache.set(k('short'), 'v', 150)
       expect(await cache.get(k('short'))).toBe('v')

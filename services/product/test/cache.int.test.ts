@@ -93,6 +93,42 @@ function cacheContract(makeCache: () => Cache, cleanup: () => Promise<void> = as
     expect(fresh?.name).toBe('after')
   })
 
+  it('concurrent cold reads of one product load it and its stock once, and all get the answer', async () => {
+    const p = await makeProduct(h, { categoryId, name: 'cold', stock: 7 })
+    await h.ctx.cache.productChanged(p.id)
+    await h.ctx.cache.stockChanged(p.id)
+    let productLoads = 0
+    let stockLoads = 0
+    const reads = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        h.ctx.cache.productWithStock(
+          p.id,
+          async () => {
+            productLoads++
+            await new Promise((r) => setTimeout(r, 20))
+            return { id: p.id, name: 'cold' }
+          },
+          async () => {
+            stockLoads++
+            return 7
+          },
+        ),
+      ),
+    )
+    expect(productLoads).toBe(1)
+    expect(stockLoads).toBe(1)
+    expect(reads.every((r) => r?.product.name === 'cold' && r.available === 7)).toBe(true)
+    // Now cached: a further read loads nothing.
+    const again = await h.ctx.cache.productWithStock(p.id, async () => ({ id: p.id, name: 'reloaded' }), async () => 0)
+    expect(again).toEqual({ product: { id: p.id, name: 'cold' }, available: 7 })
+  })
+
+  it('a product that does not exist is not cached and reads as null', async () => {
+    const id = randomUUID()
+    expect(await h.ctx.cache.productWithStock(id, async () => null, async () => 0)).toBeNull()
+    expect(await h.ctx.cache.productWithStock(id, async () => ({ id }), async () => 3)).toEqual({ product: { id }, available: 3 })
+  })
+
   it('counts hits and misses in /metrics with a hit ratio', async () => {
     const p = await makeProduct(h, { categoryId })
     await get(p.id)

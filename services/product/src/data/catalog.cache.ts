@@ -7,13 +7,18 @@ import { Counter } from 'prom-client'
 /**
  * Read-through cache for product reads and listing pages, never stale after a write.
  *
- * Keys carry a generation token: `product:p:<id>:<gen of id>` and
- * `product:list:<catalogue gen>:<hash>`. A write commits, then replaces the product's and
- * the catalogue's tokens before answering, so every read that starts after the write
- * looks under new keys and misses. A slow reader that loaded the old row before the write
- * can only store it under the old token, where nobody looks any more (the race a plain
- * "delete the key" leaves open). Tokens live far longer than any value they guard.
+ * Every product and the catalogue as a whole have a generation token
+ * (`product:gen:p:<id>`, `product:gen:catalogue`). A cached value is stored with the
+ * token it was loaded under (`<token>|<json>`) and is served only while that token is
+ * still the current one. A write commits, then replaces the product's and the
+ * catalogue's tokens before answering, so every read that starts after the write sees a
+ * mismatch and loads again. A slow reader that loaded the old row before the write can
+ * only store it with the old token, which nobody accepts any more (the race a plain
+ * "delete the key" leaves open). Token and value come back in one MGET, so a cached
+ * product read (token, product, stock) is one Redis round trip.
  * Stock is cached apart for one second; listings cache no stock at all.
+ * Concurrent misses on one key in this process share one load (keyed by the token they
+ * saw, so a reader never joins a load that began before the write it has seen).
  * A cache that fails is treated as a miss: reads fall through to PostgreSQL.
  */
 
@@ -26,6 +31,12 @@ export type CacheKind = 'product' | 'stock' | 'listing'
 export interface CatalogCache {
   product<T>(id: string, load: () => Promise<T | null>): Promise<T | null>
   stock(id: string, load: () => Promise<number | null>): Promise<number | null>
+  /** A product and its stock in one round trip; null when the product does not exist. */
+  productWithStock<T>(
+    id: string,
+    loadProduct: () => Promise<T | null>,
+    loadStock: () => Promise<number>,
+  ): Promise<{ product: T; available: number } | null>
   /** A listing page for the given (normalised) request; `ttlMs` bounds staleness of stock-dependent filters. */
   listing<T>(request: unknown, ttlMs: number, load: () => Promise<T>): Promise<T>
   /** After a product write has committed: its reads and every listing miss from now on. */
@@ -59,12 +70,12 @@ export function createCatalogCache(opts: CatalogCacheOptions): CatalogCache {
     lookups === 0 ? 0 : hitCount / lookups,
   )
 
-  async function safeGet(key: string): Promise<string | null> {
+  async function safeMget(keys: string[]): Promise<(string | null)[]> {
     try {
-      return await cache.get(key)
+      return await cache.mget(keys)
     } catch (err) {
-      logger.warn({ err, key }, 'cache read failed; reading from the database')
-      return null
+      logger.warn({ err, keys }, 'cache read failed; reading from the database')
+      return keys.map(() => null)
     }
   }
 
@@ -76,22 +87,68 @@ export function createCatalogCache(opts: CatalogCacheOptions): CatalogCache {
     }
   }
 
-  async function through<T>(kind: CacheKind, key: string, ttlMs: number, load: () => Promise<T>): Promise<T> {
-    lookups++
-    const cached = await safeGet(key)
-    if (cached !== null) {
-      hitCount++
-      hits.inc({ cache: kind })
-      return JSON.parse(cached) as T
-    }
-    misses.inc({ cache: kind })
-    const value = await load()
-    // Absence is not cached: a product created later must be visible at once.
-    if (value !== null && value !== undefined) await safeSet(key, JSON.stringify(value), ttlMs)
-    return value
+  const inFlight = new Map<string, Promise<unknown>>()
+
+  /** One load per key (and token) at a time in this process; later callers share its result. */
+  function shared<T>(flightKey: string, load: () => Promise<T>): Promise<T> {
+    const running = inFlight.get(flightKey) as Promise<T> | undefined
+    if (running) return running
+    const p = load().finally(() => inFlight.delete(flightKey))
+    inFlight.set(flightKey, p)
+    return p
   }
 
-  const generation = async (key: string): Promise<string> => (await safeGet(key)) ?? '0'
+  function hit(kind: CacheKind): void {
+    lookups++
+    hitCount++
+    hits.inc({ cache: kind })
+  }
+
+  function miss(kind: CacheKind): void {
+    lookups++
+    misses.inc({ cache: kind })
+  }
+
+  /** The value stored under `key` when it was loaded under `gen`; undefined when absent or of another generation. */
+  function current(stored: string | null, gen: string): string | undefined {
+    if (stored === null) return undefined
+    const bar = stored.indexOf('|')
+    return bar > 0 && stored.slice(0, bar) === gen ? stored.slice(bar + 1) : undefined
+  }
+
+  /**
+   * Answers from `stored` (read together with `gen`) or loads, and stores the loaded
+   * value tagged with `gen`. Absence is not cached: a product created later must be
+   * visible at once.
+   */
+  async function resolve<T>(kind: CacheKind, key: string, gen: string, stored: string | null, ttlMs: number, load: () => Promise<T>): Promise<T> {
+    const json = current(stored, gen)
+    if (json !== undefined) {
+      hit(kind)
+      return JSON.parse(json) as T
+    }
+    miss(kind)
+    return shared(`${key}\u0000${gen}`, async () => {
+      const value = await load()
+      if (value !== null && value !== undefined) await safeSet(key, `${gen}|${JSON.stringify(value)}`, ttlMs)
+      return value
+    })
+  }
+
+  /** Stock: a plain one-second entry, no generation (an admin change deletes it). */
+  async function resolveStock(id: string, stored: string | null, load: () => Promise<number | null>): Promise<number | null> {
+    if (stored !== null) {
+      hit('stock')
+      return JSON.parse(stored) as number
+    }
+    miss('stock')
+    const key = stockKey(id)
+    return shared(key, async () => {
+      const value = await load()
+      if (value !== null) await safeSet(key, JSON.stringify(value), STOCK_TTL_MS)
+      return value
+    })
+  }
 
   async function bump(...keys: string[]): Promise<void> {
     try {
@@ -103,20 +160,31 @@ export function createCatalogCache(opts: CatalogCacheOptions): CatalogCache {
   }
 
   const productGen = (id: string) => `${PREFIX}gen:p:${id}`
+  const productKey = (id: string) => `${PREFIX}p:${id}`
+  const stockKey = (id: string) => `${PREFIX}stock:${id}`
   const catalogueGen = `${PREFIX}gen:catalogue`
 
   return {
     async product(id, load) {
-      const gen = await generation(productGen(id))
-      return through('product', `${PREFIX}p:${id}:${gen}`, opts.productTtlMs, load)
+      const [gen, stored] = await safeMget([productGen(id), productKey(id)])
+      return resolve('product', productKey(id), gen ?? '0', stored ?? null, opts.productTtlMs, load)
     },
-    stock(id, load) {
-      return through('stock', `${PREFIX}stock:${id}`, STOCK_TTL_MS, load)
+    async stock(id, load) {
+      const [stored] = await safeMget([stockKey(id)])
+      return resolveStock(id, stored ?? null, load)
+    },
+    async productWithStock(id, loadProduct, loadStock) {
+      const [gen, stored, stock] = await safeMget([productGen(id), productKey(id), stockKey(id)])
+      const product = await resolve('product', productKey(id), gen ?? '0', stored ?? null, opts.productTtlMs, loadProduct)
+      if (product === null || product === undefined) return null
+      const available = await resolveStock(id, stock ?? null, loadStock)
+      return { product, available: available ?? 0 }
     },
     async listing(request, ttlMs, load) {
-      const gen = await generation(catalogueGen)
       const hash = createHash('sha256').update(JSON.stringify(request)).digest('base64url').slice(0, 32)
-      return through('listing', `${PREFIX}list:${gen}:${hash}`, ttlMs, load)
+      const key = `${PREFIX}list:${hash}`
+      const [gen, stored] = await safeMget([catalogueGen, key])
+      return resolve('listing', key, gen ?? '0', stored ?? null, ttlMs, load)
     },
     productChanged(id) {
       return bump(productGen(id), catalogueGen)
@@ -126,7 +194,7 @@ export function createCatalogCache(opts: CatalogCacheOptions): CatalogCache {
     },
     async stockChanged(id) {
       try {
-        await cache.del(`${PREFIX}stock:${id}`)
+        await cache.del(stockKey(id))
       } catch (err) {
         logger.warn({ err, id }, 'cache invalidation failed')
       }

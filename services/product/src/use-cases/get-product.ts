@@ -6,8 +6,11 @@ import { ProductNotFound } from '../product.errors.ts'
 
 /** A live product with its available stock (at most one second old); 404 when unknown or deleted. */
 export async function getProduct(ctx: ProductContext, id: string): Promise<Product> {
-  const product = await ctx.cache.product(id, () => findProduct(ctx.pool, id))
-  if (!product) throw new ProductNotFound(id)
-  const available = await ctx.cache.stock(id, async () => (await stockLevel(ctx.pool, id))?.available ?? 0)
-  return { ...product, stock: { available: available ?? 0 } }
+  const found = await ctx.cache.productWithStock(
+    id,
+    () => findProduct(ctx.pool, id),
+    async () => (await stockLevel(ctx.pool, id))?.available ?? 0,
+  )
+  if (!found) throw new ProductNotFound(id)
+  return { ...found.product, stock: { available: found.available } }
 }
