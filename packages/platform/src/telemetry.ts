@@ -13,13 +13,16 @@ import {
 import { parseTraceParent, W3CTraceContextPropagator } from '@opentelemetry/core'
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http'
 import { Resource } from '@opentelemetry/resources'
-import { BatchSpanProcessor, NodeTracerProvider, type SpanProcessor } from '@opentelemetry/sdk-trace-node'
+import { AlwaysOffSampler, BatchSpanProcessor, NodeTracerProvider, type SpanProcessor } from '@opentelemetry/sdk-trace-node'
 
 /**
  * OpenTelemetry tracing for every service. One provider per process: embedded mode
  * hosts six services in one process and they share it (the first caller names the
  * resource). Trace context flows through AsyncLocalStorage and W3C `traceparent`
- * headers whether or not spans are exported anywhere.
+ * headers whether or not spans are exported anywhere. When nothing would receive a span
+ * (no exporter, no processor), spans are not recorded at all: each request still gets
+ * its span and trace ids for logs and `traceparent`, as cheap non-recording spans
+ * (flag 00), instead of building attributes and timestamps nobody reads.
  */
 
 export interface TelemetryOptions {
@@ -65,6 +68,7 @@ export function initTelemetry(opts: TelemetryOptions): Telemetry {
     const provider = new NodeTracerProvider({
       resource: new Resource({ 'service.name': opts.service }),
       spanProcessors: processors,
+      ...(processors.length === 0 ? { sampler: new AlwaysOffSampler() } : {}),
     })
     // register() also installs the AsyncLocalStorage context manager.
     provider.register({ propagator: new W3CTraceContextPropagator() })

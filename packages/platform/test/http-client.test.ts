@@ -4,7 +4,7 @@ import { pino } from 'pino'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { UpstreamUnavailable } from '@shop/platform/errors'
 import { createServiceClient, type ServiceClient, type ServiceClientOptions } from '@shop/platform/http-client'
-import { currentTraceId, initTelemetry, withSpan } from '@shop/platform/telemetry'
+import { currentTraceparent, initTelemetry, withSpan } from '@shop/platform/telemetry'
 
 type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => void
 
@@ -202,13 +202,15 @@ describe('createServiceClient', () => {
   it('traceparent of the active span and a given x-request-id arrive at the upstream', async () => {
     upstream.reset((_req, res) => json(res, 200, {}))
     const c = client()
-    const traceId = await withSpan('place-order', async () => {
+    const active = await withSpan('place-order', async () => {
       await c.request({ method: 'GET', path: '/x', headers: { 'X-Request-Id': 'req-42' } })
-      return currentTraceId()
+      return currentTraceparent()
     })
     await c.request({ method: 'GET', path: '/y' })
     const [inSpan, outside] = upstream.seen
-    expect(inSpan.headers.traceparent).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`))
+    // The upstream's parent is the active span itself: same trace, same span id, same flags.
+    expect(active).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$/)
+    expect(inSpan.headers.traceparent).toBe(active)
     expect(inSpan.headers['x-request-id']).toBe('req-42')
     expect(outside.headers.traceparent).toBeUndefined()
   })
