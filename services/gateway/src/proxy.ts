@@ -1,10 +1,10 @@
-import { Readable } from 'node:stream'
-import replyFrom from '@fastify/reply-from'
+import type { IncomingHttpHeaders } from 'node:http'
 import { UpstreamUnavailable } from '@shop/platform/errors'
 import type { Logger } from '@shop/platform/logger'
 import type { Metrics } from '@shop/platform/metrics'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import CircuitBreaker from 'opossum'
+import { type Dispatcher, Pool } from 'undici'
 
 export interface UpstreamOptions {
   name: string
@@ -18,34 +18,70 @@ export interface UpstreamOptions {
   check(req: FastifyRequest): Promise<void>
 }
 
-class UpstreamServerError extends Error {}
+type UpstreamResponse = Dispatcher.ResponseData
+
+/** A 5xx answer: passed to the client as it is, and counted against the upstream. */
+class UpstreamServerError extends Error {
+  constructor(readonly response: UpstreamResponse) {
+    super(`status ${response.statusCode}`)
+  }
+}
+
+/** Headers that describe one connection, not the message (RFC 9110 §7.6.1), plus those the proxy sets itself. */
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'host',
+  'expect',
+  'content-length',
+])
+
+/** An answer up to this size is read whole and sent in one write; a larger or unsized one is streamed. */
+const BUFFER_LIMIT = 1024 * 1024
+
+function endToEnd(headers: IncomingHttpHeaders): Record<string, string | string[]> {
+  const listed = typeof headers.connection === 'string' ? headers.connection.toLowerCase().split(',').map((s) => s.trim()) : []
+  const out: Record<string, string | string[]> = {}
+  for (const name in headers) {
+    const value = headers[name]
+    if (value === undefined || HOP_BY_HOP.has(name) || listed.includes(name)) continue
+    out[name] = value
+  }
+  return out
+}
 
 /**
- * Forwards `/v1/<prefix>/*` to one upstream through a circuit breaker: network errors,
- * timeouts and 5xx answers count as failures; while the breaker is open the gateway
- * answers 503 upstream_unavailable at once instead of queueing on a dead service.
+ * Forwards `/v1/<prefix>/*` to one upstream over a keep-alive undici pool, through a
+ * circuit breaker: network errors, timeouts and 5xx answers count as failures; while the
+ * breaker is open the gateway answers 503 upstream_unavailable at once instead of
+ * queueing on a dead service. Request bodies are forwarded as the bytes that came (the
+ * 1 MiB limit applies; the service validates them); answers come back with their status
+ * and end-to-end headers.
  */
 export function registerUpstream(app: FastifyInstance, o: UpstreamOptions): void {
+  const pool = new Pool(o.baseUrl, {
+    connections: 128,
+    pipelining: 1,
+    headersTimeout: o.timeoutMs,
+    bodyTimeout: o.timeoutMs,
+  })
+  app.addHook('onClose', async () => {
+    await pool.close()
+  })
+
   const breaker = new CircuitBreaker(
-    (req: FastifyRequest, reply: FastifyReply) =>
-      new Promise<void>((resolve, reject) => {
-        reply.from(req.upstreamPath as string, {
-          rewriteRequestHeaders: (_r, headers) => ({
-            ...headers,
-            'x-request-id': req.id,
-            // Services behind the gateway see the client, not the gateway (per-IP limits in auth).
-            // req.ip already honours the gateway's own TRUST_PROXY.
-            'x-forwarded-for': req.ip,
-          }),
-          onResponse: (_req, rep, res) => {
-            rep.send(res.stream)
-            // A 5xx is passed to the client as it is, and counted against the upstream.
-            if (res.statusCode >= 500) reject(new UpstreamServerError(`status ${res.statusCode}`))
-            else resolve()
-          },
-          onError: (_rep, { error }) => reject(error),
-        })
-      }),
+    async (options: Dispatcher.RequestOptions): Promise<UpstreamResponse> => {
+      const res = await pool.request(options)
+      if (res.statusCode >= 500) throw new UpstreamServerError(res)
+      return res
+    },
     {
       timeout: false, // undici's headersTimeout bounds each call
       errorThresholdPercentage: 50,
@@ -64,27 +100,36 @@ export function registerUpstream(app: FastifyInstance, o: UpstreamOptions): void
   )
   const retryAfter = Math.ceil(o.breakerResetMs / 1000)
 
+  async function relay(res: UpstreamResponse, reply: FastifyReply): Promise<FastifyReply> {
+    reply.code(res.statusCode).headers(endToEnd(res.headers))
+    const length = Number(res.headers['content-length'])
+    if (Number.isFinite(length) && length <= BUFFER_LIMIT) {
+      return reply.send(Buffer.from(await res.body.arrayBuffer()))
+    }
+    return reply.send(res.body)
+  }
+
   app.register(async (scope) => {
-    await scope.register(replyFrom, {
-      base: o.baseUrl,
-      undici: { connections: 128, pipelining: 1, headersTimeout: o.timeoutMs, bodyTimeout: o.timeoutMs },
-    })
-    // Bodies are forwarded as they came (the 1 MiB limit still applies); the service validates them.
+    // Bodies are kept as the bytes that came, whatever their type, and forwarded as they are.
     scope.removeAllContentTypeParsers()
-    // (a stream, so reply-from forwards the bytes instead of re-encoding them as JSON).
-    scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, Readable.from([body])))
+    scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body))
     const forward = async (req: FastifyRequest, reply: FastifyReply) => {
       await o.check(req)
+      const headers = endToEnd(req.headers)
+      headers['x-request-id'] = req.id
+      // Services behind the gateway see the client, not the gateway (per-IP limits in auth).
+      // req.ip already honours the gateway's own TRUST_PROXY.
+      headers['x-forwarded-for'] = req.ip
+      const body = req.body as Buffer | undefined
+      let res: UpstreamResponse
       try {
-        await breaker.fire(req, reply)
+        res = await breaker.fire({ method: req.method as Dispatcher.HttpMethod, path: req.upstreamPath as string, headers, body })
       } catch (err) {
-        if (err instanceof UpstreamServerError) return reply // already sent
-        if (!reply.sent) {
-          if (!breaker.opened) o.logger.warn({ err, upstream: o.name }, 'upstream call failed')
-          throw new UpstreamUnavailable(o.name, retryAfter)
-        }
+        if (err instanceof UpstreamServerError) return relay(err.response, reply)
+        if (!breaker.opened) o.logger.warn({ err, upstream: o.name }, 'upstream call failed')
+        throw new UpstreamUnavailable(o.name, retryAfter)
       }
-      return reply
+      return relay(res, reply)
     }
     for (const prefix of o.prefixes) {
       scope.all(`/v1/${prefix}`, forward)
