@@ -26,11 +26,13 @@ export function installHttpTracing(app: FastifyInstance, service: string): void 
     // Fastify runs the later hooks and the handler from inside done(): they inherit this context.
     context.with(trace.setSpan(parent, span), done)
   })
-  app.addHook('onResponse', async (req, reply) => {
+  app.addHook('onResponse', (req, reply, done) => {
     const span = req.otelSpan
-    if (!span) return
-    span.setAttribute('http.response.status_code', reply.statusCode)
-    if (reply.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR })
-    span.end()
+    if (span) {
+      span.setAttribute('http.response.status_code', reply.statusCode)
+      if (reply.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR })
+      span.end()
+    }
+    done()
   })
 }

@@ -54,11 +54,18 @@ export function hostileInputProblem(value: unknown, root = '', maxDepth = MAX_IN
   return null
 }
 
-/** preValidation hook: 400 validation_failed for a body or querystring with such input. */
-export async function rejectHostileInput(req: FastifyRequest): Promise<void> {
+/** The ValidationFailed for a body or querystring with such input, or null. */
+export function hostileInputError(req: FastifyRequest): ValidationFailed | null {
   const body = hostileInputProblem(req.body)
-  if (body) throw new ValidationFailed([body])
+  if (body) return new ValidationFailed([body])
   const query = hostileInputProblem(req.query)
   // Querystring fields are named plainly elsewhere (`limit`, not `/limit`).
-  if (query) throw new ValidationFailed([{ ...query, path: query.path.replace(/^\//, '') || 'querystring' }])
+  return query ? new ValidationFailed([{ ...query, path: query.path.replace(/^\//, '') || 'querystring' }]) : null
+}
+
+/** preValidation hook (callback form: it runs on every request): 400 validation_failed for such input. */
+export function rejectHostileInput(req: FastifyRequest, _reply: unknown, done: (err?: Error) => void): void {
+  const err = hostileInputError(req)
+  if (err) done(err)
+  else done()
 }

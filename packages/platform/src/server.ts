@@ -213,19 +213,26 @@ export function createServer(opts: ServerOptions): App {
   })
 
   installHttpTracing(app as unknown as FastifyInstance, opts.service)
+  // Hooks that run on every request take the callback form: no promise per hook per request.
   // nosniff: a JSON answer that echoes input must never be taken for HTML or script by a browser.
-  app.addHook('onRequest', async (req, reply) => void reply.header('x-request-id', req.id).header('x-content-type-options', 'nosniff'))
+  app.addHook('onRequest', (req, reply, done) => {
+    reply.header('x-request-id', req.id).header('x-content-type-options', 'nosniff')
+    done()
+  })
   app.addHook('preValidation', rejectHostileInput)
 
-  app.addHook('onResponse', async (req, reply) => {
+  app.addHook('onResponse', (req, reply, done) => {
     const route = req.routeOptions.url ?? 'unmatched'
     const labels = { method: req.method, route, status_code: String(reply.statusCode) }
+    const elapsed = reply.elapsedTime
     metrics.httpRequests.inc(labels)
-    metrics.httpDuration.observe(labels, reply.elapsedTime / 1000)
+    metrics.httpDuration.observe(labels, elapsed / 1000)
     const quiet = route === '/health' || route === '/health/ready' || route === '/metrics'
-    const line = { method: req.method, route, url: req.url, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) }
-    if (quiet) req.log.debug(line, 'request completed')
-    else req.log.info(line, 'request completed')
+    const level = quiet ? 'debug' : 'info'
+    if ((req.log as Logger).isLevelEnabled(level)) {
+      req.log[level]({ method: req.method, route, url: req.url, statusCode: reply.statusCode, ms: Math.round(elapsed) }, 'request completed')
+    }
+    done()
   })
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
