@@ -20,13 +20,6 @@ export interface UpstreamOptions {
 
 type UpstreamResponse = Dispatcher.ResponseData
 
-/** A 5xx answer: passed to the client as it is, and counted against the upstream. */
-class UpstreamServerError extends Error {
-  constructor(readonly response: UpstreamResponse) {
-    super(`status ${response.statusCode}`)
-  }
-}
-
 /** Headers that describe one connection, not the message (RFC 9110 §7.6.1), plus those the proxy sets itself. */
 const HOP_BY_HOP = new Set([
   'connection',
@@ -59,11 +52,15 @@ function endToEnd(headers: IncomingHttpHeaders): Record<string, string | string[
 
 /**
  * Forwards `/v1/<prefix>/*` to one upstream over a keep-alive undici pool, through a
- * circuit breaker: network errors, timeouts and 5xx answers count as failures; while the
- * breaker is open the gateway answers 503 upstream_unavailable at once instead of
- * queueing on a dead service. Request bodies are forwarded as the bytes that came (the
- * 1 MiB limit applies; the service validates them); answers come back with their status
- * and end-to-end headers.
+ * circuit breaker: failures to get an answer (refused or reset connections, timeouts)
+ * count; while the breaker is open the gateway answers 503 upstream_unavailable at once
+ * instead of queueing on a dead service. An answer, 5xx included, is passed through and
+ * counts as a success: a service that answers is up, and its 503 usually says that one
+ * of its own dependencies is down (its own breaker handles that). Counting those would
+ * take every route of a healthy service down with one dependency (placing orders fails
+ * while shipping is down; reading them must not).
+ * Request bodies are forwarded as the bytes that came (the 1 MiB limit applies; the
+ * service validates them); answers come back with their status and end-to-end headers.
  */
 export function registerUpstream(app: FastifyInstance, o: UpstreamOptions): void {
   const pool = new Pool(o.baseUrl, {
@@ -77,11 +74,7 @@ export function registerUpstream(app: FastifyInstance, o: UpstreamOptions): void
   })
 
   const breaker = new CircuitBreaker(
-    async (options: Dispatcher.RequestOptions): Promise<UpstreamResponse> => {
-      const res = await pool.request(options)
-      if (res.statusCode >= 500) throw new UpstreamServerError(res)
-      return res
-    },
+    (options: Dispatcher.RequestOptions): Promise<UpstreamResponse> => pool.request(options),
     {
       timeout: false, // undici's headersTimeout bounds each call
       errorThresholdPercentage: 50,
@@ -125,7 +118,6 @@ export function registerUpstream(app: FastifyInstance, o: UpstreamOptions): void
       try {
         res = await breaker.fire({ method: req.method as Dispatcher.HttpMethod, path: req.upstreamPath as string, headers, body })
       } catch (err) {
-        if (err instanceof UpstreamServerError) return relay(err.response, reply)
         if (!breaker.opened) o.logger.warn({ err, upstream: o.name }, 'upstream call failed')
         throw new UpstreamUnavailable(o.name, retryAfter)
       }

@@ -238,6 +238,19 @@ describe('gateway', () => {
     await app.close()
   })
 
+  it('keeps forwarding to an upstream that answers 5xx: an answering service is up, its other routes stay reachable', async () => {
+    const app = await gateway()
+    const token = await issuer.tokenFor(randomUUID())
+    const headers = { authorization: `Bearer ${token}` }
+    for (let i = 0; i < 12; i++) {
+      expect((await app.inject({ method: 'GET', url: '/v1/orders/fail', headers })).statusCode).toBe(500)
+    }
+    const ok = await app.inject({ method: 'GET', url: '/v1/orders/1', headers })
+    expect(ok.statusCode).toBe(200)
+    expect(ok.json().service).toBe('order')
+    await app.close()
+  })
+
   it('serves the merged OpenAPI 3.1 document under /v1 without internal or operations paths, and the viewer', async () => {
     const app = await gateway()
     const doc = (await app.inject({ method: 'GET', url: '/v1/openapi.json' })).json()
