@@ -38,8 +38,21 @@ export async function millionProducts(ctx: BenchContext): Promise<MillionCatalog
       ctx.log(provenance)
     } else {
       ctx.log(`seeding ${MILLION.toLocaleString('en-US')} products into ${MILLION_DB}; this takes minutes and is kept for the next runs`)
-      await pool.query('TRUNCATE bench_seed, reservation_items, reservations, inventory, products, categories')
-      const { ms } = await seedProducts(pool, MILLION)
+      await pool.query('TRUNCATE bench_seed, reservation_items, reservations, inventory_movements, inventory, products, categories')
+      const { ms: seedMs } = await seedProducts(pool, MILLION)
+      const compacting = Date.now()
+      // The inventory rows' trigger marks their products in stock (0004), leaving an old
+      // version of every product row behind; one created through the API is updated in
+      // place (HOT) instead. Compacting gives the table a settled catalogue's size.
+      const client = await pool.connect()
+      try {
+        await client.query("SET maintenance_work_mem = '512MB'")
+        await client.query('VACUUM FULL products')
+        await client.query('RESET maintenance_work_mem')
+      } finally {
+        client.release()
+      }
+      const ms = seedMs + Date.now() - compacting
       // Sets the visibility map as autovacuum eventually would, so index-only scans are what a settled database gets.
       await pool.query('VACUUM ANALYZE products, inventory')
       await pool.query('INSERT INTO bench_seed (products) VALUES ($1)', [MILLION])

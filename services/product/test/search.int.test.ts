@@ -1,5 +1,10 @@
+import { randomUUID } from 'node:crypto'
 import type { Product } from '@shop/contracts/product'
+import { createEvent } from '@shop/platform/events'
+import type { Subscription } from '@shop/platform/ports'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { subscribeProductEvents } from '../src/events/subscribe.ts'
+import { expireReservations } from '../src/use-cases/expire-reservations.ts'
 import { createHarness, makeCategory, makeProduct, type ProductHarness } from './helpers.ts'
 
 let h: ProductHarness
@@ -95,6 +100,22 @@ describe('filters, sorts and facets', () => {
     const desc = (await list('sort=price_desc')).items.map((i) => i.price)
     expect(desc).toEqual([...asc].reverse())
     expect(names((await list('sort=newest&limit=2')).items)).toEqual(['Running Shoes', '스마트 워치'])
+  })
+
+  it.each(['price_asc', 'price_desc', 'newest'])('a sub-tree walked %s in pages of 2 lists each of its products once, in order', async (sort) => {
+    const seen: Product[] = []
+    let cursor: string | null = null
+    do {
+      const page: Page = await list(`category=electronics&sort=${sort}&limit=2${cursor ? `&cursor=${cursor}` : ''}`)
+      seen.push(...page.items)
+      cursor = page.nextCursor
+    } while (cursor)
+    const expected = {
+      price_asc: ['유선 이어폰', 'Speaker Stand', 'Bluetooth Speaker', '무선이어폰 프로', '스마트 워치'],
+      price_desc: ['스마트 워치', '무선이어폰 프로', 'Bluetooth Speaker', 'Speaker Stand', '유선 이어폰'],
+      newest: ['스마트 워치', 'Speaker Stand', 'Bluetooth Speaker', '유선 이어폰', '무선이어폰 프로'],
+    }[sort]
+    expect(names(seen)).toEqual(expected)
   })
 
   it('items carry stock.available', async () => {
@@ -215,5 +236,120 @@ describe('relevance and facets past their windows', () => {
       const page = await list(query, small.app)
       expect(page.facets).toEqual({ categories: [{ categoryId: category, count: 8 }], exact: false })
     }
+  })
+})
+
+describe('inStock follows every stock change', () => {
+  let subscriptions: Subscription[] = []
+  let category: string
+  beforeAll(async () => {
+    subscriptions = await subscribeProductEvents(h.deps)
+    category = await makeCategory(h, 'stock-follow')
+  })
+  afterAll(async () => {
+    for (const s of subscriptions) await s.stop()
+  })
+
+  let n = 0
+  /** Whether the product is listed with inStock, by category and by search; both must agree. */
+  async function listedInStock(product: Product): Promise<boolean> {
+    // A bound that filters nothing gives each request its own listing-cache key.
+    const bound = `maxPrice=${10_000_000 + ++n}`
+    const [byCategory, bySearch] = await Promise.all([
+      list(`category=${category}&inStock=true&${bound}`),
+      list(`${q(product.name)}&inStock=true&${bound}`),
+    ])
+    const inCategory = byCategory.items.some((i) => i.id === product.id)
+    expect(bySearch.items.some((i) => i.id === product.id)).toBe(inCategory)
+    return inCategory
+  }
+  const reserve = async (productId: string, quantity: number) => {
+    const orderId = randomUUID()
+    const payload = { orderId, items: [{ productId, quantity }] }
+    const res = await h.app.inject({ method: 'POST', url: '/internal/reservations', headers: h.customer, payload })
+    expect(res.statusCode).toBe(201)
+    return orderId
+  }
+  const deliver = async (...events: Parameters<typeof h.bus.publish>[0][]) => {
+    for (const e of events) await h.bus.publish(e)
+    await h.bus.idle()
+  }
+  const paid = (orderId: string) =>
+    createEvent('payment', 'payment.completed', {
+      paymentId: randomUUID(),
+      orderId,
+      userId: randomUUID(),
+      amount: 1000,
+      method: 'card',
+      approvedAt: new Date().toISOString(),
+    })
+  const cancelled = (orderId: string, previousStatus: string) =>
+    createEvent('order', 'order.cancelled', { orderId, userId: randomUUID(), reason: 'customer_request', previousStatus })
+  const setStock = (id: string, onHand: number) =>
+    h.app.inject({ method: 'PUT', url: `/products/${id}/stock`, headers: h.admin, payload: { onHand } })
+
+  it('through reserve, release, payment, restock after cancel, expiry, stock counts and product edits', async () => {
+    const lamp = await makeProduct(h, { categoryId: category, name: '재고추적 램프', stock: 2 })
+    expect(await listedInStock(lamp)).toBe(true)
+
+    const first = await reserve(lamp.id, 2)
+    expect(await listedInStock(lamp)).toBe(false)
+    await h.app.inject({ method: 'POST', url: `/internal/reservations/${first}/release`, headers: h.customer })
+    expect(await listedInStock(lamp)).toBe(true)
+
+    const bought = await reserve(lamp.id, 2)
+    await deliver(paid(bought))
+    expect(await listedInStock(lamp)).toBe(false)
+    await deliver(cancelled(bought, 'PAID'))
+    expect(await listedInStock(lamp)).toBe(true)
+
+    const lapsed = await reserve(lamp.id, 2)
+    expect(await listedInStock(lamp)).toBe(false)
+    await h.db.pool.query("UPDATE reservations SET expires_at = now() - interval '1 second' WHERE order_id = $1", [lapsed])
+    expect(await expireReservations(h.ctx)).toBe(1)
+    expect(await listedInStock(lamp)).toBe(true)
+
+    expect((await setStock(lamp.id, 0)).statusCode).toBe(200)
+    expect(await listedInStock(lamp)).toBe(false)
+    expect((await setStock(lamp.id, 3)).statusCode).toBe(200)
+    expect(await listedInStock(lamp)).toBe(true)
+    const edit = await h.app.inject({ method: 'PUT', url: `/products/${lamp.id}`, headers: h.admin, payload: { stock: 0 } })
+    expect(edit.statusCode).toBe(200)
+    expect(await listedInStock(lamp)).toBe(false)
+  })
+
+  it('a new product is in stock exactly when it is created with stock', async () => {
+    const none = await makeProduct(h, { categoryId: category, name: '재고없음 선반' })
+    const some = await makeProduct(h, { categoryId: category, name: '재고있음 선반', stock: 2 })
+    expect(await listedInStock(none)).toBe(false)
+    expect(await listedInStock(some)).toBe(true)
+    // Units taken without reaching zero keep it listed; the last one does not.
+    await reserve(some.id, 1)
+    expect(await listedInStock(some)).toBe(true)
+    await reserve(some.id, 1)
+    expect(await listedInStock(some)).toBe(false)
+  })
+
+  it('a listing page served from the cache carries the stock of now', async () => {
+    const mug = await makeProduct(h, { categoryId: category, name: '캐시 머그', price: 7_000_000, stock: 9 })
+    const query = `category=${category}&sort=price_desc&limit=50`
+    const stockOfMug = async () => (await list(query)).items.find((i) => i.id === mug.id)?.stock.available
+    const listingHits = async () => {
+      const metrics = (await h.app.inject({ method: 'GET', url: '/metrics' })).body
+      return Number(/^product_cache_hits_total\{[^}]*cache="listing"[^}]*\} (\d+)/m.exec(metrics)?.[1] ?? 0)
+    }
+    expect(await stockOfMug()).toBe(9)
+    await reserve(mug.id, 4)
+    const hits = await listingHits()
+    expect(await stockOfMug()).toBe(5)
+    expect(await listingHits()).toBe(hits + 1)
+  })
+
+  it('in_stock equals on_hand > reserved (false without an inventory row) for every product afterwards', async () => {
+    const { rows } = await h.db.pool.query(
+      `SELECT p.id FROM products p LEFT JOIN inventory i ON i.product_id = p.id
+       WHERE p.in_stock <> coalesce(i.on_hand > i.reserved, false)`,
+    )
+    expect(rows).toEqual([])
   })
 })

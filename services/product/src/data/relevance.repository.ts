@@ -1,12 +1,13 @@
 import type { Queryable } from '@shop/platform/db'
 import type { Position, SortKey } from '../domain/cursor.ts'
 import type { SearchText } from '../domain/search-terms.ts'
-import { PRODUCT_COLUMNS, toProductCore } from './product.repository.ts'
+import { toProductCore } from './product.repository.ts'
 import type { Page, PageRow } from './search.repository.ts'
 import {
   CREATED_KEY,
   type Facets,
   filterSql,
+  LISTED_COLUMNS,
   type ListFilter,
   notOlderThan,
   olderThan,
@@ -53,11 +54,13 @@ export async function relevancePage(
 const ranked = (r: RankedRow, window: Position | null): PageRow => ({
   product: toProductCore(r),
   key: { sort: 'relevance', window, ranked: true, score: r.score, createdAt: r.created_key, id: r.id },
+  available: r.available,
 })
 
 /**
  * One walk over the newest matches gives the first page, the window's edge and the
- * facets: the window is materialised once and everything else is read from it.
+ * facets: the window is materialised once, narrow (what ranking and facets need), and
+ * only the page's rows are read in full.
  */
 async function firstPage(
   db: Queryable,
@@ -71,16 +74,18 @@ async function firstPage(
   const sizeParam = params.add(size)
   const { rows } = await db.query<RankedRow & { window_size: number; edge: Position | null; facets: Facets['categories'] }>(
     `WITH w AS MATERIALIZED (
-       SELECT ${PRODUCT_COLUMNS}, ${CREATED_KEY} AS created_key, ${score} AS score
+       SELECT p.id, p.created_at, p.category_id, ${score} AS score
        FROM products p WHERE ${where} ORDER BY p.created_at DESC, p.id DESC LIMIT ${sizeParam} + 1),
      win AS (SELECT * FROM w ORDER BY created_at DESC, id DESC LIMIT ${sizeParam}),
+     top AS (SELECT id, score FROM win ORDER BY score DESC, created_at DESC, id DESC LIMIT ${params.add(take)}),
      meta AS (
        SELECT (SELECT count(*)::int FROM w) AS window_size,
-              (SELECT json_build_object('createdAt', created_key, 'id', id) FROM win ORDER BY created_at, id LIMIT 1) AS edge,
+              (SELECT json_build_object('createdAt', ${CREATED_KEY}, 'id', p.id) FROM win p ORDER BY p.created_at, p.id LIMIT 1) AS edge,
               (SELECT coalesce(json_agg(json_build_object('categoryId', category_id, 'count', n) ORDER BY n DESC, category_id), '[]')
                FROM (SELECT category_id, count(*)::int AS n FROM win GROUP BY category_id) c) AS facets)
      SELECT page.*, meta.* FROM meta
-     LEFT JOIN LATERAL (SELECT * FROM win ORDER BY score DESC, created_at DESC, id DESC LIMIT ${params.add(take)}) page ON true
+     LEFT JOIN LATERAL (
+       SELECT ${LISTED_COLUMNS}, top.score FROM top JOIN products p ON p.id = top.id) page ON true
      ORDER BY page.score DESC, page.created_at DESC, page.id DESC`,
     params.values,
   )
@@ -102,7 +107,7 @@ async function rankedAfter(db: Queryable, f: ListFilter & { search: SearchText }
   const score = scoreSql(f.search, params)
   const { rows } = await db.query<RankedRow>(
     `SELECT * FROM (
-       SELECT ${PRODUCT_COLUMNS}, ${CREATED_KEY} AS created_key, ${score} AS score
+       SELECT ${LISTED_COLUMNS}, ${score} AS score
        FROM products p WHERE ${where.join(' AND ')}) s
      WHERE (s.score, s.created_at, s.id) < (${params.add(after.score)}, ${params.add(after.createdAt)}::timestamptz, ${params.add(after.id)}::uuid)
      ORDER BY s.score DESC, s.created_at DESC, s.id DESC LIMIT ${params.add(take)}`,
@@ -115,7 +120,7 @@ async function rankedAfter(db: Queryable, f: ListFilter & { search: SearchText }
 async function olderMatches(db: Queryable, f: ListFilter, edge: Position, from: Position, take: number): Promise<PageRow[]> {
   const params = new Params()
   const { rows } = await db.query<SearchRow>(
-    `SELECT ${PRODUCT_COLUMNS}, ${CREATED_KEY} AS created_key FROM products p
+    `SELECT ${LISTED_COLUMNS} FROM products p
      WHERE ${filterSql(f, params)} AND ${olderThan(from, params)}
      ORDER BY p.created_at DESC, p.id DESC LIMIT ${params.add(take)}`,
     params.values,
@@ -123,5 +128,6 @@ async function olderMatches(db: Queryable, f: ListFilter, edge: Position, from: 
   return rows.map((r) => ({
     product: toProductCore(r),
     key: { sort: 'relevance', window: edge, ranked: false, score: 0, createdAt: r.created_key, id: r.id },
+    available: r.available,
   }))
 }

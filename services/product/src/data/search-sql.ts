@@ -1,6 +1,6 @@
 import { containsPattern, isSubstringTerm, prefixQuery, type SearchText } from '../domain/search-terms.ts'
 import type { Position } from '../domain/cursor.ts'
-import type { ProductRow } from './product.repository.ts'
+import { PRODUCT_COLUMNS, type ProductRow } from './product.repository.ts'
 
 /**
  * The SQL pieces listing and search share. Matching: a term of 3+ characters matches
@@ -29,8 +29,8 @@ export interface Facets {
   exact: boolean
 }
 
-/** A product row plus its exact (microsecond) creation time for cursors. */
-export type SearchRow = ProductRow & { created_key: string }
+/** A product row plus its exact (microsecond) creation time for cursors and its units available now. */
+export type SearchRow = ProductRow & { created_key: string; available: number }
 
 /** Positional parameters collected while SQL is built. */
 export class Params {
@@ -44,10 +44,13 @@ export class Params {
 /** The WHERE clause (products aliased `p`) for a filter. */
 export function filterSql(f: ListFilter, params: Params): string {
   const where = ['p.deleted_at IS NULL']
-  if (f.categoryIds) where.push(`p.category_id = ANY(${params.add(f.categoryIds)}::uuid[])`)
+  // One category as an equality: then its (category_id, sort key) indexes give the order too.
+  if (f.categoryIds?.length === 1) where.push(`p.category_id = ${params.add(f.categoryIds[0])}::uuid`)
+  else if (f.categoryIds) where.push(`p.category_id = ANY(${params.add(f.categoryIds)}::uuid[])`)
   if (f.minPrice !== undefined) where.push(`p.price >= ${params.add(f.minPrice)}`)
   if (f.maxPrice !== undefined) where.push(`p.price <= ${params.add(f.maxPrice)}`)
-  if (f.inStock) where.push('EXISTS (SELECT 1 FROM inventory i WHERE i.product_id = p.id AND i.on_hand > i.reserved)')
+  // in_stock is (on_hand > reserved) of the product's inventory row, kept by triggers (0004).
+  if (f.inStock) where.push('p.in_stock')
   for (const term of f.search?.terms ?? []) {
     where.push(
       isSubstringTerm(term)
@@ -64,7 +67,9 @@ export function filterSql(f: ListFilter, params: Params): string {
  * whole word anywhere.
  */
 export function scoreSql(search: SearchText, params: Params): string {
-  const name = 'lower(normalize(p.name, NFKC))'
+  // lower(normalize(name, NFKC)), skipping the costly normalize for names already in NFKC
+  // (the quick check says so for almost every name): one ranked window scores 1,000 rows.
+  const name = '(CASE WHEN p.name IS NFKC NORMALIZED THEN lower(p.name) ELSE lower(normalize(p.name, NFKC)) END)'
   const parts = [
     `CASE WHEN ${name} = ${params.add(search.text)} THEN 100 ELSE 0 END`,
     `CASE WHEN ${name} LIKE ${params.add(containsPattern(search.text).slice(1))} THEN 50 ELSE 0 END`,
@@ -76,6 +81,14 @@ export function scoreSql(search: SearchText, params: Params): string {
 
 /** created_at as an exact UTC string: a rounded one in a cursor would skip or repeat rows. */
 export const CREATED_KEY = `to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`
+
+/**
+ * What a listing reads of each product it returns (aliased `p`): the product, its cursor
+ * key and its stock, read in the same statement so a page loaded now needs no second
+ * round trip for stock (no inventory row: nothing available).
+ */
+export const LISTED_COLUMNS = `${PRODUCT_COLUMNS}, ${CREATED_KEY} AS created_key,
+  coalesce((SELECT i.on_hand - i.reserved FROM inventory i WHERE i.product_id = p.id), 0) AS available`
 
 /** `(created_at, id)` strictly older than the position, in newest-first order. */
 export const olderThan = (pos: Position, params: Params): string =>

@@ -1,7 +1,7 @@
 import type { Queryable } from '@shop/platform/db'
 import type { SortKey } from '../domain/cursor.ts'
-import { PRODUCT_COLUMNS, type ProductCore, toProductCore } from './product.repository.ts'
-import { CREATED_KEY, type Facets, filterSql, type ListFilter, olderThan, Params, type SearchRow } from './search-sql.ts'
+import { type ProductCore, toProductCore } from './product.repository.ts'
+import { type Facets, filterSql, type ListFilter, LISTED_COLUMNS, olderThan, Params, type SearchRow } from './search-sql.ts'
 
 /**
  * Listing in newest or price order: keyset pages on the sort key + id, never OFFSET, each
@@ -12,6 +12,8 @@ import { CREATED_KEY, type Facets, filterSql, type ListFilter, olderThan, Params
 export interface PageRow {
   product: ProductCore
   key: SortKey
+  /** Units available when the page was read. */
+  available: number
 }
 
 export interface Page {
@@ -32,20 +34,29 @@ export async function listPage(
 ): Promise<Page> {
   const { sort, after } = page
   const params = new Params()
-  const where = filterSql(f, params)
+  // Several categories (a sub-tree) without a search: each category's page comes from its
+  // own (category_id, key) index and the pages are merged, so the cost is categories ×
+  // limit rows whatever the categories' share of the catalogue.
+  const perCategory = !f.search && f.categoryIds !== null && f.categoryIds.length > 1
+  const where = filterSql(perCategory ? { ...f, categoryIds: null } : f, params)
   let keyset = ''
-  let order: string
+  let order: (alias: string) => string
   if (sort === 'newest') {
     if (after?.sort === 'newest') keyset = ` AND ${olderThan(after, params)}`
-    order = 'p.created_at DESC, p.id DESC'
+    order = (a) => `${a}.created_at DESC, ${a}.id DESC`
   } else {
     const op = sort === 'price_asc' ? '>' : '<'
     if (after?.sort === sort) keyset = ` AND (p.price, p.id) ${op} (${params.add(after.price)}::bigint, ${params.add(after.id)}::uuid)`
-    order = sort === 'price_asc' ? 'p.price ASC, p.id ASC' : 'p.price DESC, p.id DESC'
+    order = (a) => (sort === 'price_asc' ? `${a}.price ASC, ${a}.id ASC` : `${a}.price DESC, ${a}.id DESC`)
   }
+  const limit = params.add(page.limit + 1)
+  const select = `SELECT ${LISTED_COLUMNS} FROM products p`
   const { rows } = await db.query<SearchRow>(
-    `SELECT ${PRODUCT_COLUMNS}, ${CREATED_KEY} AS created_key FROM products p
-     WHERE ${where}${keyset} ORDER BY ${order} LIMIT ${params.add(page.limit + 1)}`,
+    perCategory
+      ? `SELECT s.* FROM unnest(${params.add(f.categoryIds)}::uuid[]) AS c(id)
+         CROSS JOIN LATERAL (${select} WHERE p.category_id = c.id AND ${where}${keyset} ORDER BY ${order('p')} LIMIT ${limit}) s
+         ORDER BY ${order('s')} LIMIT ${limit}`
+      : `${select} WHERE ${where}${keyset} ORDER BY ${order('p')} LIMIT ${limit}`,
     params.values,
   )
   return {
@@ -53,6 +64,7 @@ export async function listPage(
     rows: rows.slice(0, page.limit).map((r) => ({
       product: toProductCore(r),
       key: sort === 'newest' ? { sort, createdAt: r.created_key, id: r.id } : { sort, price: r.price, id: r.id },
+      available: r.available,
     })),
   }
 }

@@ -50,6 +50,9 @@ export async function listProducts(ctx: ProductContext, query: ProductListQuery)
     cursor: query.cursor ?? null,
   }
   const ttlMs = request.inStock ? IN_STOCK_TTL_MS : ctx.settings.LISTING_CACHE_TTL_SECONDS * 1000
+  // A page loaded by this request brings its stock from the same query; a cached one
+  // (or one another request of this process loaded) reads it now.
+  let loadedStock: Map<string, number> | undefined
   const page = await ctx.cache.listing<CachedPage>(request, ttlMs, async () => {
     const categoryIds = query.category ? await subtreeIds(ctx.pool, query.category) : null
     if (categoryIds?.length === 0) return { items: [], nextCursor: null, ...(after ? {} : { facets: { categories: [], exact: true } }) }
@@ -74,6 +77,7 @@ export async function listProducts(ctx: ProductContext, query: ProductListQuery)
       ])
     }
     const { rows, hasMore } = result
+    loadedStock = new Map(rows.map((r) => [r.product.id, r.available]))
     const last = rows[rows.length - 1]
     return {
       items: rows.map((r) => r.product),
@@ -81,6 +85,6 @@ export async function listProducts(ctx: ProductContext, query: ProductListQuery)
       ...(facets ? { facets } : {}),
     }
   })
-  const stock = await availableOf(ctx.pool, page.items.map((p) => p.id))
+  const stock = loadedStock ?? (await availableOf(ctx.pool, page.items.map((p) => p.id)))
   return { ...page, items: page.items.map((p) => ({ ...p, stock: { available: stock.get(p.id) ?? 0 } })) }
 }
