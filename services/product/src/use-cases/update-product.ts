@@ -24,6 +24,10 @@ export async function updateProduct(ctx: ProductContext, id: string, input: Prod
   const { stock, ...fields } = clean
 
   const result = await withTransaction(ctx.pool, async (client) => {
+    // Lock order, as on every path that touches both rows: inventory first, then the
+    // product (a reservation that sells out locks its inventory row and then, through the
+    // in_stock trigger, the product row; the reverse order here could deadlock with it).
+    if (stock !== undefined) await stockLevel(client, id, { forUpdate: true })
     // The row lock makes the version check and the write one step.
     const current = await findProduct(client, id, { forUpdate: true })
     if (!current) throw new ProductNotFound(id)
