@@ -62,7 +62,7 @@ export const productReadCached: Scenario = {
     return {
       ...r,
       notes:
-        `${hot.length} products in turn, each read once before (cache warm: generation + product + 1-s stock entries in Redis); ` +
+        `${hot.length} products in turn, each read once before (cache warm: token, product and 1-s stock entries in Redis, read with one MGET); ` +
         `target ≥ ${CACHED_READ_TARGET * 100}% of raw-fastify`,
     }
   },
