@@ -23,7 +23,7 @@ const serviceRules = services.map((name) => ({
 }))
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '.data/**', 'apps/**/dist/**', 'coverage/**', 'bench/.tmp/**'] },
+  { ignores: ['**/node_modules/**', '.data/**', 'apps/**/dist/**', 'coverage/**', 'bench/.tmp/**', '.tmp/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
