@@ -30,7 +30,6 @@ export type CacheKind = 'product' | 'stock' | 'listing'
 
 export interface CatalogCache {
   product<T>(id: string, load: () => Promise<T | null>): Promise<T | null>
-  stock(id: string, load: () => Promise<number | null>): Promise<number | null>
   /** A product and its stock in one round trip; null when the product does not exist. */
   productWithStock<T>(
     id: string,
@@ -168,10 +167,6 @@ export function createCatalogCache(opts: CatalogCacheOptions): CatalogCache {
     async product(id, load) {
       const [gen, stored] = await safeMget([productGen(id), productKey(id)])
       return resolve('product', productKey(id), gen ?? '0', stored ?? null, opts.productTtlMs, load)
-    },
-    async stock(id, load) {
-      const [stored] = await safeMget([stockKey(id)])
-      return resolveStock(id, stored ?? null, load)
     },
     async productWithStock(id, loadProduct, loadStock) {
       const [gen, stored, stock] = await safeMget([productGen(id), productKey(id), stockKey(id)])
