@@ -30,6 +30,11 @@ export interface ProductStandIn extends StandIn<ProductMode> {
   catalogue: Map<string, { price: number; name: string }>
   reservations(): Call[]
   releases(): string[]
+  /**
+   * Holds the answers to the next `count` reservation requests until all of them have
+   * arrived, then answers them together: a deterministic race for the callers.
+   */
+  holdReservations(count: number): void
 }
 
 const json = (res: ServerResponse, status: number, body: unknown, type = 'application/json') => {
@@ -71,7 +76,19 @@ export async function productStandIn(): Promise<ProductStandIn> {
   const catalogue = new Map<string, { price: number; name: string }>()
   const reservations = new Map<string, unknown>()
   const self = { mode: 'ok' as ProductMode }
+  let barrier: { count: number; waiting: (() => void)[] } | undefined
   const { url, close } = await listen((req, res, body) => {
+    if (barrier && req.method === 'POST' && req.url === '/internal/reservations') {
+      const gate = barrier
+      gate.waiting.push(() => answer(req, res, body))
+      if (gate.waiting.length < gate.count) return
+      barrier = undefined
+      for (const go of gate.waiting) go()
+      return
+    }
+    answer(req, res, body)
+  }, calls)
+  function answer(req: IncomingMessage, res: ServerResponse, body: unknown) {
     if (self.mode === 'down') {
       req.socket.destroy()
       return
@@ -111,12 +128,15 @@ export async function productStandIn(): Promise<ProductStandIn> {
     }
     reservations.set(orderId, reservation)
     json(res, 201, reservation)
-  }, calls)
+  }
   return Object.assign(self, {
     url,
     calls,
     catalogue,
     close,
+    holdReservations: (count: number) => {
+      barrier = { count, waiting: [] }
+    },
     reservations: () => calls.filter((c) => c.path === '/internal/reservations'),
     releases: () => calls.flatMap((c) => /^\/internal\/reservations\/([^/]+)\/release$/.exec(c.path)?.[1] ?? []),
   })
