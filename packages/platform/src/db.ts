@@ -26,6 +26,10 @@ export function createPool(url: string, opts: PoolOptions = {}): pg.Pool {
     connectionTimeoutMillis: 5_000,
     application_name: opts.applicationName,
     statement_timeout: opts.statementTimeoutMs ?? 30_000,
+    // Short queries: PostgreSQL's JIT compiles any plan whose estimated cost passes
+    // jit_above_cost (a LIMITed walk of a large table does) and spends more time
+    // compiling (seen: 190 ms) than the query runs.
+    options: '-c jit=off',
   })
   // A client losing its server (restart, shutdown) must not crash the process: idle
   // clients report on the pool, checked-out ones on themselves; the failure still

@@ -1,6 +1,6 @@
 import type { Queryable } from '@shop/platform/db'
 import type { Position, SortKey } from '../domain/cursor.ts'
-import type { SearchText } from '../domain/search-terms.ts'
+import { isSubstringTerm, type SearchText } from '../domain/search-terms.ts'
 import { toProductCore } from './product.repository.ts'
 import type { Page, PageRow } from './search.repository.ts'
 import {
@@ -12,6 +12,7 @@ import {
   notOlderThan,
   olderThan,
   Params,
+  SCORED_NAME,
   scoreSql,
   type SearchRow,
 } from './search-sql.ts'
@@ -72,15 +73,28 @@ async function firstPage(
   const where = filterSql(f, params)
   const score = scoreSql(f.search, params)
   const sizeParam = params.add(size)
+  // A term too short for substring matching is tested on search_tsv, which no index
+  // carries: that walk reads table rows anyway, so it scores them as it goes rather than
+  // reading the window's rows a second time.
+  const walkReadsRows = !f.search.terms.every(isSubstringTerm)
+  const walkScore = walkReadsRows ? `, ${score} AS score` : ''
+  const topScore = walkReadsRows
+    ? 'SELECT id, created_at, score FROM win'
+    : `SELECT win.id, win.created_at, ${score} AS score FROM win JOIN products p ON p.id = win.id ${SCORED_NAME}`
   const { rows } = await db.query<RankedRow & { window_size: number; edge: Position | null; facets: Facets['categories'] }>(
+    // w: the newest matches, narrow, in one walk of products_created_cover_idx that needs
+    // no table rows for the common filters (0005); n numbers them newest-first, so the
+    // window is n <= size and its edge is row n = size. Only the window's rows are read
+    // from the table, to score them, and only the page's rows in full.
     `WITH w AS MATERIALIZED (
-       SELECT p.id, p.created_at, p.category_id, ${score} AS score
-       FROM products p WHERE ${where} ORDER BY p.created_at DESC, p.id DESC LIMIT ${sizeParam} + 1),
-     win AS (SELECT * FROM w ORDER BY created_at DESC, id DESC LIMIT ${sizeParam}),
-     top AS (SELECT id, score FROM win ORDER BY score DESC, created_at DESC, id DESC LIMIT ${params.add(take)}),
+       SELECT s.*, row_number() OVER (ORDER BY s.created_at DESC, s.id DESC) AS n FROM (
+         SELECT p.id, p.created_at, p.category_id${walkScore}
+         FROM products p ${walkReadsRows ? SCORED_NAME : ''} WHERE ${where} ORDER BY p.created_at DESC, p.id DESC LIMIT ${sizeParam} + 1) s),
+     win AS (SELECT * FROM w WHERE n <= ${sizeParam}),
+     top AS (${topScore} ORDER BY score DESC, created_at DESC, id DESC LIMIT ${params.add(take)}),
      meta AS (
        SELECT (SELECT count(*)::int FROM w) AS window_size,
-              (SELECT json_build_object('createdAt', ${CREATED_KEY}, 'id', p.id) FROM win p ORDER BY p.created_at, p.id LIMIT 1) AS edge,
+              (SELECT json_build_object('createdAt', ${CREATED_KEY}, 'id', p.id) FROM w p WHERE p.n = ${sizeParam}) AS edge,
               (SELECT coalesce(json_agg(json_build_object('categoryId', category_id, 'count', n) ORDER BY n DESC, category_id), '[]')
                FROM (SELECT category_id, count(*)::int AS n FROM win GROUP BY category_id) c) AS facets)
      SELECT page.*, meta.* FROM meta
@@ -108,7 +122,7 @@ async function rankedAfter(db: Queryable, f: ListFilter & { search: SearchText }
   const { rows } = await db.query<RankedRow>(
     `SELECT * FROM (
        SELECT ${LISTED_COLUMNS}, ${score} AS score
-       FROM products p WHERE ${where.join(' AND ')}) s
+       FROM products p ${SCORED_NAME} WHERE ${where.join(' AND ')}) s
      WHERE (s.score, s.created_at, s.id) < (${params.add(after.score)}, ${params.add(after.createdAt)}::timestamptz, ${params.add(after.id)}::uuid)
      ORDER BY s.score DESC, s.created_at DESC, s.id DESC LIMIT ${params.add(take)}`,
     params.values,

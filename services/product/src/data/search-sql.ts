@@ -67,9 +67,7 @@ export function filterSql(f: ListFilter, params: Params): string {
  * whole word anywhere.
  */
 export function scoreSql(search: SearchText, params: Params): string {
-  // lower(normalize(name, NFKC)), skipping the costly normalize for names already in NFKC
-  // (the quick check says so for almost every name): one ranked window scores 1,000 rows.
-  const name = '(CASE WHEN p.name IS NFKC NORMALIZED THEN lower(p.name) ELSE lower(normalize(p.name, NFKC)) END)'
+  const name = 'nm.name'
   const parts = [
     `CASE WHEN ${name} = ${params.add(search.text)} THEN 100 ELSE 0 END`,
     `CASE WHEN ${name} LIKE ${params.add(containsPattern(search.text).slice(1))} THEN 50 ELSE 0 END`,
@@ -78,6 +76,15 @@ export function scoreSql(search: SearchText, params: Params): string {
   ]
   return `(${parts.join(' + ')})`
 }
+
+/**
+ * What scoreSql reads as `nm.name`: the product's (aliased `p`) name as search compares it,
+ * lower(normalize(name, NFKC)), computed once per row (OFFSET 0 keeps the planner from
+ * copying the expression into each part of the score) and skipping the costly normalize
+ * for names already in NFKC (the quick check says so for almost every name).
+ */
+export const SCORED_NAME = `CROSS JOIN LATERAL (
+  SELECT CASE WHEN p.name IS NFKC NORMALIZED THEN lower(p.name) ELSE lower(normalize(p.name, NFKC)) END AS name OFFSET 0) nm`
 
 /** created_at as an exact UTC string: a rounded one in a cursor would skip or repeat rows. */
 export const CREATED_KEY = `to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`
