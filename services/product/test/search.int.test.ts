@@ -199,12 +199,12 @@ describe('relevance and facets past their windows', () => {
 
   const make = (name: string) => makeProduct(small, { categoryId: category, name })
 
-  it('ranks the newest matches best-first, then lists older matches newest-first', async () => {
-    const old = await make('램프 stand 오래된 상품')
-    const oldBest = await make('램프')
-    for (let i = 0; i < 8; i++) await make(`책상 램프 ${i}`)
-    const best = await make('램프')
-    const page = await list(`${q('램프')}&limit=20`, small.app)
+  it.each(['램프', '테이블'])('ranks the newest matches of %s best-first, then lists older matches newest-first', async (term) => {
+    const old = await make(`${term} stand 오래된 상품`)
+    const oldBest = await make(term)
+    for (let i = 0; i < 8; i++) await make(`책상 ${term} ${i}`)
+    const best = await make(term)
+    const page = await list(`${q(term)}&limit=20`, small.app)
     const ids = page.items.map((i) => i.id)
     expect(ids).toHaveLength(11)
     // In the window of the 8 newest: the exact name first.
@@ -213,15 +213,20 @@ describe('relevance and facets past their windows', () => {
     expect(ids.slice(-2)).toEqual([oldBest.id, old.id])
   })
 
-  it('walking relevance pages across the window edge while inserting neither repeats nor skips', async () => {
+  // A two-letter term matches word beginnings (search_tsv), a longer one anywhere (search_text): their walks differ.
+  it.each(['전등', '스탠드'])('walking relevance pages for %s across the window edge while inserting neither repeats nor skips', async (term) => {
     const initial = new Set<string>()
-    for (let i = 0; i < 25; i++) initial.add((await make(`전등 ${i % 3 === 0 ? '' : '스탠드 '}${i}`)).id)
+    for (let i = 0; i < 25; i++) {
+      const product = await make(`전등 ${i % 3 === 0 ? '' : '스탠드 '}${i}`)
+      if (product.name.includes(term)) initial.add(product.id)
+    }
+    expect(initial.size).toBeGreaterThan(8)
     const seen: string[] = []
     let cursor: string | null = null
     let n = 0
     do {
       const [page]: [Page, unknown] = await Promise.all([
-        list(`${q('전등')}&limit=4${cursor ? `&cursor=${cursor}` : ''}`, small.app),
+        list(`${q(term)}&limit=4${cursor ? `&cursor=${cursor}` : ''}`, small.app),
         make(`전등 ${n++ % 2 ? '스탠드 ' : ''}new`),
       ])
       seen.push(...page.items.map((i) => i.id))

@@ -59,6 +59,26 @@ const ranked = (r: RankedRow, window: Position | null): PageRow => ({
 })
 
 /**
+ * How a ranked walk reads its matches. A term too short for substring matching is tested
+ * on search_tsv, which no index carries: that walk reads table rows anyway, so it scores
+ * them as it goes. Otherwise the walk needs no table rows (products_created_cover_idx,
+ * 0005) and only the matches it keeps are read from the table, to be scored.
+ */
+function scoring(search: SearchText, score: string) {
+  const walkReadsRows = !search.terms.every(isSubstringTerm)
+  return {
+    /** Extra columns and joins of the walk over `products p`. */
+    walkColumns: walkReadsRows ? `, ${score} AS score` : '',
+    walkJoin: walkReadsRows ? SCORED_NAME : '',
+    /** id, created_at and score of the rows of `from` (a CTE of the walk's rows). */
+    scored: (from: string) =>
+      walkReadsRows
+        ? `SELECT id, created_at, score FROM ${from}`
+        : `SELECT ${from}.id, ${from}.created_at, ${score} AS score FROM ${from} JOIN products p ON p.id = ${from}.id ${SCORED_NAME}`,
+  }
+}
+
+/**
  * One walk over the newest matches gives the first page, the window's edge and the
  * facets: the window is materialised once, narrow (what ranking and facets need), and
  * only the page's rows are read in full.
@@ -73,25 +93,16 @@ async function firstPage(
   const where = filterSql(f, params)
   const score = scoreSql(f.search, params)
   const sizeParam = params.add(size)
-  // A term too short for substring matching is tested on search_tsv, which no index
-  // carries: that walk reads table rows anyway, so it scores them as it goes rather than
-  // reading the window's rows a second time.
-  const walkReadsRows = !f.search.terms.every(isSubstringTerm)
-  const walkScore = walkReadsRows ? `, ${score} AS score` : ''
-  const topScore = walkReadsRows
-    ? 'SELECT id, created_at, score FROM win'
-    : `SELECT win.id, win.created_at, ${score} AS score FROM win JOIN products p ON p.id = win.id ${SCORED_NAME}`
+  const walk = scoring(f.search, score)
   const { rows } = await db.query<RankedRow & { window_size: number; edge: Position | null; facets: Facets['categories'] }>(
-    // w: the newest matches, narrow, in one walk of products_created_cover_idx that needs
-    // no table rows for the common filters (0005); n numbers them newest-first, so the
-    // window is n <= size and its edge is row n = size. Only the window's rows are read
-    // from the table, to score them, and only the page's rows in full.
+    // w: the newest matches, narrow, in one walk; n numbers them newest-first, so the
+    // window is n <= size and its edge is row n = size. Only the page's rows are read in full.
     `WITH w AS MATERIALIZED (
        SELECT s.*, row_number() OVER (ORDER BY s.created_at DESC, s.id DESC) AS n FROM (
-         SELECT p.id, p.created_at, p.category_id${walkScore}
-         FROM products p ${walkReadsRows ? SCORED_NAME : ''} WHERE ${where} ORDER BY p.created_at DESC, p.id DESC LIMIT ${sizeParam} + 1) s),
+         SELECT p.id, p.created_at, p.category_id${walk.walkColumns}
+         FROM products p ${walk.walkJoin} WHERE ${where} ORDER BY p.created_at DESC, p.id DESC LIMIT ${sizeParam} + 1) s),
      win AS (SELECT * FROM w WHERE n <= ${sizeParam}),
-     top AS (${topScore} ORDER BY score DESC, created_at DESC, id DESC LIMIT ${params.add(take)}),
+     top AS (${walk.scored('win')} ORDER BY score DESC, created_at DESC, id DESC LIMIT ${params.add(take)}),
      meta AS (
        SELECT (SELECT count(*)::int FROM w) AS window_size,
               (SELECT json_build_object('createdAt', ${CREATED_KEY}, 'id', p.id) FROM w p WHERE p.n = ${sizeParam}) AS edge,
@@ -119,12 +130,18 @@ async function rankedAfter(db: Queryable, f: ListFilter & { search: SearchText }
   const where = [filterSql(f, params)]
   if (edge) where.push(notOlderThan(edge, params))
   const score = scoreSql(f.search, params)
+  const walk = scoring(f.search, score)
   const { rows } = await db.query<RankedRow>(
-    `SELECT * FROM (
-       SELECT ${LISTED_COLUMNS}, ${score} AS score
-       FROM products p ${SCORED_NAME} WHERE ${where.join(' AND ')}) s
-     WHERE (s.score, s.created_at, s.id) < (${params.add(after.score)}, ${params.add(after.createdAt)}::timestamptz, ${params.add(after.id)}::uuid)
-     ORDER BY s.score DESC, s.created_at DESC, s.id DESC LIMIT ${params.add(take)}`,
+    // The ranked set is bounded: the window (matches not older than its edge), or every
+    // match when they all fit in one window.
+    `WITH w AS MATERIALIZED (
+       SELECT p.id, p.created_at${walk.walkColumns} FROM products p ${walk.walkJoin} WHERE ${where.join(' AND ')}),
+     top AS (
+       SELECT * FROM (${walk.scored('w')}) s
+       WHERE (s.score, s.created_at, s.id) < (${params.add(after.score)}, ${params.add(after.createdAt)}::timestamptz, ${params.add(after.id)}::uuid)
+       ORDER BY s.score DESC, s.created_at DESC, s.id DESC LIMIT ${params.add(take)})
+     SELECT ${LISTED_COLUMNS}, top.score FROM top JOIN products p ON p.id = top.id
+     ORDER BY top.score DESC, p.created_at DESC, p.id DESC`,
     params.values,
   )
   return rows.map((r) => ranked(r, edge))
