@@ -236,6 +236,15 @@ describe('relevance and facets past their windows', () => {
     for (const id of initial) expect(seen).toContain(id)
   })
 
+  it.each([
+    ['헤드셋', '무선 헤드셋 화이트', '게이밍헤드셋 블랙'],
+    ['선반', '원목 선반', '벽걸이 선반장'],
+  ])('a whole word %s ranks above the same term inside a word, even when older', async (term, whole, inside) => {
+    const older = await make(whole)
+    const newer = await make(inside)
+    expect((await list(q(term), small.app)).items.map((i) => i.id)).toEqual([older.id, newer.id])
+  })
+
   it('facets over more matches than the window say they are not exact and count the window', async () => {
     for (const query of [`category=${category}`, `category=${category}&${q('전등')}`]) {
       const page = await list(query, small.app)

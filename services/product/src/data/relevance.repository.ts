@@ -1,6 +1,6 @@
 import type { Queryable } from '@shop/platform/db'
 import type { Position, SortKey } from '../domain/cursor.ts'
-import { isSubstringTerm, type SearchText } from '../domain/search-terms.ts'
+import type { SearchText } from '../domain/search-terms.ts'
 import { toProductCore } from './product.repository.ts'
 import type { Page, PageRow } from './search.repository.ts'
 import {
@@ -59,26 +59,6 @@ const ranked = (r: RankedRow, window: Position | null): PageRow => ({
 })
 
 /**
- * How a ranked walk reads its matches. A term too short for substring matching is tested
- * on search_tsv, which no index carries: that walk reads table rows anyway, so it scores
- * them as it goes. Otherwise the walk needs no table rows (products_created_cover_idx,
- * 0005) and only the matches it keeps are read from the table, to be scored.
- */
-function scoring(search: SearchText, score: string) {
-  const walkReadsRows = !search.terms.every(isSubstringTerm)
-  return {
-    /** Extra columns and joins of the walk over `products p`. */
-    walkColumns: walkReadsRows ? `, ${score} AS score` : '',
-    walkJoin: walkReadsRows ? SCORED_NAME : '',
-    /** id, created_at and score of the rows of `from` (a CTE of the walk's rows). */
-    scored: (from: string) =>
-      walkReadsRows
-        ? `SELECT id, created_at, score FROM ${from}`
-        : `SELECT ${from}.id, ${from}.created_at, ${score} AS score FROM ${from} JOIN products p ON p.id = ${from}.id ${SCORED_NAME}`,
-  }
-}
-
-/**
  * One walk over the newest matches gives the first page, the window's edge and the
  * facets: the window is materialised once, narrow (what ranking and facets need), and
  * only the page's rows are read in full.
@@ -93,16 +73,17 @@ async function firstPage(
   const where = filterSql(f, params)
   const score = scoreSql(f.search, params)
   const sizeParam = params.add(size)
-  const walk = scoring(f.search, score)
   const { rows } = await db.query<RankedRow & { window_size: number; edge: Position | null; facets: Facets['categories'] }>(
-    // w: the newest matches, narrow, in one walk; n numbers them newest-first, so the
-    // window is n <= size and its edge is row n = size. Only the page's rows are read in full.
+    // w: the newest matches, narrow and scored, in one walk (for the common filters an
+    // index-only walk of products_created_cover_idx, 0005); n numbers them newest-first,
+    // so the window is n <= size and its edge is row n = size. Only the page's rows are
+    // read in full.
     `WITH w AS MATERIALIZED (
        SELECT s.*, row_number() OVER (ORDER BY s.created_at DESC, s.id DESC) AS n FROM (
-         SELECT p.id, p.created_at, p.category_id${walk.walkColumns}
-         FROM products p ${walk.walkJoin} WHERE ${where} ORDER BY p.created_at DESC, p.id DESC LIMIT ${sizeParam} + 1) s),
+         SELECT p.id, p.created_at, p.category_id, ${score} AS score
+         FROM products p ${SCORED_NAME} WHERE ${where} ORDER BY p.created_at DESC, p.id DESC LIMIT ${sizeParam} + 1) s),
      win AS (SELECT * FROM w WHERE n <= ${sizeParam}),
-     top AS (${walk.scored('win')} ORDER BY score DESC, created_at DESC, id DESC LIMIT ${params.add(take)}),
+     top AS (SELECT id, score FROM win ORDER BY score DESC, created_at DESC, id DESC LIMIT ${params.add(take)}),
      meta AS (
        SELECT (SELECT count(*)::int FROM w) AS window_size,
               (SELECT json_build_object('createdAt', ${CREATED_KEY}, 'id', p.id) FROM w p WHERE p.n = ${sizeParam}) AS edge,
@@ -130,14 +111,13 @@ async function rankedAfter(db: Queryable, f: ListFilter & { search: SearchText }
   const where = [filterSql(f, params)]
   if (edge) where.push(notOlderThan(edge, params))
   const score = scoreSql(f.search, params)
-  const walk = scoring(f.search, score)
   const { rows } = await db.query<RankedRow>(
     // The ranked set is bounded: the window (matches not older than its edge), or every
-    // match when they all fit in one window.
-    `WITH w AS MATERIALIZED (
-       SELECT p.id, p.created_at${walk.walkColumns} FROM products p ${walk.walkJoin} WHERE ${where.join(' AND ')}),
-     top AS (
-       SELECT * FROM (${walk.scored('w')}) s
+    // match when they all fit in one window. Scored in the walk; only the page's rows are
+    // read in full.
+    `WITH top AS (
+       SELECT * FROM (
+         SELECT p.id, p.created_at, ${score} AS score FROM products p ${SCORED_NAME} WHERE ${where.join(' AND ')}) s
        WHERE (s.score, s.created_at, s.id) < (${params.add(after.score)}, ${params.add(after.createdAt)}::timestamptz, ${params.add(after.id)}::uuid)
        ORDER BY s.score DESC, s.created_at DESC, s.id DESC LIMIT ${params.add(take)})
      SELECT ${LISTED_COLUMNS}, top.score FROM top JOIN products p ON p.id = top.id

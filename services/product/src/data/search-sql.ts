@@ -1,4 +1,4 @@
-import { containsPattern, isSubstringTerm, prefixQuery, type SearchText } from '../domain/search-terms.ts'
+import { containsPattern, isSubstringTerm, prefixQuery, type SearchText, wholeWordPattern } from '../domain/search-terms.ts'
 import type { Position } from '../domain/cursor.ts'
 import { PRODUCT_COLUMNS, type ProductRow } from './product.repository.ts'
 
@@ -72,7 +72,9 @@ export function scoreSql(search: SearchText, params: Params): string {
     `CASE WHEN ${name} = ${params.add(search.text)} THEN 100 ELSE 0 END`,
     `CASE WHEN ${name} LIKE ${params.add(containsPattern(search.text).slice(1))} THEN 50 ELSE 0 END`,
     ...search.terms.map((t) => `CASE WHEN ${name} LIKE ${params.add(containsPattern(t))} THEN 10 ELSE 0 END`),
-    `CASE WHEN p.search_tsv @@ plainto_tsquery('simple', ${params.add(search.text)}) THEN 5 ELSE 0 END`,
+    // Whole words on search_text rather than search_tsv: the covering index the ranked
+    // walk reads holds name and search_text, so the score needs no table row.
+    `CASE WHEN ${search.terms.map((t) => `p.search_text ~ ${params.add(wholeWordPattern(t))}`).join(' AND ')} THEN 5 ELSE 0 END`,
   ]
   return `(${parts.join(' + ')})`
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { containsPattern, isSubstringTerm, MAX_QUERY_CHARS, MAX_TERMS, normaliseSearch, prefixQuery } from './search-terms.ts'
+import { containsPattern, isSubstringTerm, MAX_QUERY_CHARS, MAX_TERMS, normaliseSearch, prefixQuery, wholeWordPattern } from './search-terms.ts'
 
 describe('normaliseSearch', () => {
   it('lower-cases and splits on spaces and punctuation', () => {
@@ -52,5 +52,14 @@ describe('term helpers', () => {
   it('quotes a prefix query so operators stay literal', () => {
     expect(prefixQuery("it's")).toBe("'it''s':*")
     expect(prefixQuery('a&b')).toBe("'a&b':*")
+  })
+})
+
+describe('wholeWordPattern', () => {
+  it('marks word boundaries at ends that are word characters and escapes everything but letters and digits', () => {
+    expect(wholeWordPattern('이어폰')).toBe('\\m이어폰\\M')
+    expect(wholeWordPattern('t-shirt')).toBe('\\mt\\-shirt\\M')
+    expect(wholeWordPattern('c++')).toBe('\\mc\\+\\+')
+    expect(wholeWordPattern('3.5mm')).toBe('\\m3\\.5mm\\M')
   })
 })

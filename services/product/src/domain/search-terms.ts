@@ -44,6 +44,21 @@ export function containsPattern(term: string): string {
   return `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
 }
 
+const WORD_CHAR = /[\p{L}\p{N}_]/u
+
+/**
+ * A PostgreSQL regular expression (ARE) that finds the term as a whole word: every
+ * character that is not a letter or digit escaped, and word-boundary markers (\m, \M)
+ * at the ends that are word characters.
+ */
+export function wholeWordPattern(term: string): string {
+  const chars = [...term]
+  const body = chars.map((c) => (/[\p{L}\p{N}]/u.test(c) ? c : `\\${c}`)).join('')
+  const start = WORD_CHAR.test(chars[0] ?? '') ? '\\m' : ''
+  const end = WORD_CHAR.test(chars[chars.length - 1] ?? '') ? '\\M' : ''
+  return `${start}${body}${end}`
+}
+
 /** A to_tsquery prefix query for one term, quoted so tsquery operators in it are literal. */
 export function prefixQuery(term: string): string {
   return `'${term.replace(/\\/g, '\\\\').replace(/'/g, "''")}':*`
