@@ -4,8 +4,10 @@
  * is answered 503 upstream_unavailable with Retry-After, not 500, so that clients retry.
  */
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN'])
-// PostgreSQL SQLSTATE: class 08 connection exceptions, 57P01..03 shutdown/cannot connect now.
-const PG_OUTAGE = /^(08...|57P0[123])$/
+// PostgreSQL SQLSTATE: class 08 connection exceptions, 57P01..03 shutdown/cannot connect
+// now, 53300 too many connections (the server's or the role's limit is reached: a
+// capacity condition that passes, not a bug).
+const PG_OUTAGE = /^(08...|57P0[123]|53300)$/
 const MESSAGES = [
   'Connection terminated',
   'timeout exceeded when trying to connect',

@@ -4,6 +4,7 @@ import { createPool } from '../src/db.ts'
 import { createLogger } from '../src/logger.ts'
 import { createMetrics } from '../src/metrics.ts'
 import { type App, createServer } from '../src/server.ts'
+import { serverAvailable, testPgUrl, uniqueName } from '../src/testing.ts'
 
 const logger = createLogger({ service: 'ops-test', level: 'silent' })
 const apps: App[] = []
@@ -122,7 +123,33 @@ describe('plugins that depend on @fastify/swagger', () => {
   })
 })
 
+const pgOk = await serverAvailable('postgres')
+
 describe('when a backing server is unreachable', () => {
+  it.runIf(pgOk)('answers 503 when PostgreSQL refuses one more connection (too many connections)', async () => {
+    // A role allowed no connections gets SQLSTATE 53300 from the real server, as a pool
+    // past max_connections would.
+    const role = uniqueName('outage_full')
+    const admin = createPool(testPgUrl(), { max: 1 })
+    await admin.query(`CREATE ROLE ${role} LOGIN CONNECTION LIMIT 0`)
+    const url = new URL(testPgUrl())
+    url.username = role
+    url.password = ''
+    const pool = createPool(url.toString())
+    const app = createServer({ service: 'outage', logger: createLogger({ service: 'outage', level: 'silent' }) })
+    try {
+      app.get('/needs-db', async () => (await pool.query('SELECT 1')).rows)
+      const res = await app.inject({ method: 'GET', url: '/needs-db' })
+      expect(res.statusCode).toBe(503)
+      expect(res.json().code).toBe('upstream_unavailable')
+    } finally {
+      await app.close()
+      await pool.end()
+      await admin.query(`DROP ROLE ${role}`)
+      await admin.end()
+    }
+  })
+
   it('answers 503 upstream_unavailable with Retry-After instead of 500, naming no host', async () => {
     // Nothing listens on port 9 (discard) on loopback: connect is refused.
     const pool = createPool('postgres://postgres@127.0.0.1:9/none')
