@@ -40,13 +40,21 @@ export function api(baseUrl: string) {
       if (res.status !== 200) throw new Error(`login ${email}: ${res.status} ${JSON.stringify(res.body)}`)
       return res.body.accessToken as string
     },
+    /**
+     * A new customer. A 503 (auth busy on a loaded machine) is retried after Retry-After
+     * as the contract tells clients, under a fresh email: the first attempt may have
+     * registered its email before the answer was lost.
+     */
     async register(): Promise<{ token: string; userId: string; email: string }> {
-      const email = `buyer-${randomUUID().slice(0, 8)}@shop.test`
-      const res = await call('POST', '/auth/register', {
-        body: { email, password: `Pw-${randomUUID()}`, name: '홍길동', phone: '010-1234-5678' },
-      })
-      if (res.status !== 201) throw new Error(`register: ${res.status} ${JSON.stringify(res.body)}`)
-      return { token: res.body.accessToken, userId: res.body.user.id, email }
+      for (let attempt = 1; ; attempt++) {
+        const email = `buyer-${randomUUID().slice(0, 8)}@shop.test`
+        const res = await call('POST', '/auth/register', {
+          body: { email, password: `Pw-${randomUUID()}`, name: '홍길동', phone: '010-1234-5678' },
+        })
+        if (res.status === 201) return { token: res.body.accessToken, userId: res.body.user.id, email }
+        if (res.status !== 503 || attempt === 4) throw new Error(`register: ${res.status} ${JSON.stringify(res.body)}`)
+        await new Promise((r) => setTimeout(r, Math.min(Number(res.headers.get('retry-after') ?? 1), 2) * 1000))
+      }
     },
   }
 }
