@@ -69,6 +69,18 @@ describe('paying an order whose order.created has not arrived yet', () => {
     expect(await h.charges(order.id)).toBe(1)
   })
 
+  it('when order.created lands while the payment waits for it, the payment is charged without asking the order service', async () => {
+    const { order, token } = await knownOnlyToOrderService()
+    const paying = h.pay(token, pay(order.id, order.total))
+    await new Promise((r) => setTimeout(r, 10))
+    await h.deliver('order.created', orderCreated({ orderId: order.id, userId: order.userId, total: order.total }))
+    const res = await paying
+    expect(res.statusCode).toBe(201)
+    expect(res.json()).toMatchObject({ orderId: order.id, status: 'COMPLETED' })
+    expect(seen.filter((s) => s.path === `/orders/${order.id}`)).toEqual([])
+    expect(await h.charges(order.id)).toBe(1)
+  })
+
   it('the order.created arriving afterwards changes nothing: still one payment, still COMPLETED', async () => {
     const { order, token } = await knownOnlyToOrderService()
     const paid = (await h.pay(token, pay(order.id, order.total))).json<Payment>()
