@@ -21,6 +21,8 @@ export interface Payments {
   orders: OrderDirectory
   /** Payments this process's order.created handler has just prepared, for a POST /payments that came first. */
   preparations: Preparations
+  /** How long a payment not prepared yet waits for its order.created (ORDER_CREATED_WAIT_MS). */
+  preparationWaitMs: number
   /** A PENDING attempt older than this is presumed abandoned (its process died mid-call) and is reconciled. */
   staleAttemptMs: number
   reconcileIntervalMs: number
@@ -68,6 +70,7 @@ export function createPayments(
     idempotency: createIdempotencyStore(deps.pool),
     orders,
     preparations: createPreparations(),
+    preparationWaitMs: cfg.ORDER_CREATED_WAIT_MS,
     staleAttemptMs: cfg.PG_TIMEOUT_MS * 2 + 10_000,
     reconcileIntervalMs: cfg.PG_RECONCILE_INTERVAL_MS,
     charges,

@@ -9,6 +9,8 @@ export interface Preparations {
   wait(orderId: string, ms: number): Promise<boolean>
   /** Tells the waiters of the order; called after the handler's transaction committed. */
   prepared(orderId: string): void
+  /** Whether a request is waiting for the order's order.created right now. */
+  waiting(orderId: string): boolean
 }
 
 /** How long a preparation is remembered, so a waiter that looks just after it still learns of it. */
@@ -52,5 +54,7 @@ export function createPreparations(): Preparations {
       recent.set(orderId, now)
       for (const wake of [...(waiters.get(orderId) ?? [])]) wake()
     },
+
+    waiting: (orderId) => (waiters.get(orderId)?.size ?? 0) > 0,
   }
 }

@@ -34,9 +34,6 @@ export function pay(p: Payments, user: AuthUser, body: PayBody, idempotencyKey: 
   }))
 }
 
-/** How long a payment that is not prepared yet waits for its order.created before asking the order service. */
-const PREPARATION_WAIT_MS = 50
-
 async function charge(p: Payments, user: AuthUser, body: PayBody, requestKey: string): Promise<Payment> {
   // The usual request: its order's payment is prepared, payable and for this amount. A
   // payment that is READY or FAILED has no approved attempt, of this request or another.
@@ -62,7 +59,7 @@ async function chargeAttempt(p: Payments, attempt: AttemptRow, token: string): P
 async function chargeAfterChecks(p: Payments, user: AuthUser, body: PayBody, requestKey: string): Promise<Payment> {
   let found = await findPaymentForRequest(p.pool, body.orderId, requestKey)
   // Usually its order.created is a few milliseconds behind: cheaper to wait than to ask over HTTP.
-  if (!found && (await p.preparations.wait(body.orderId, PREPARATION_WAIT_MS))) {
+  if (!found && (await p.preparations.wait(body.orderId, p.preparationWaitMs))) {
     found = await findPaymentForRequest(p.pool, body.orderId, requestKey)
   }
   // A payment prepared only now has no attempts yet, so none of this request's.
