@@ -1,5 +1,5 @@
 import { assertValidEvent, type EventEnvelope, InvalidEvent } from '@shop/contracts'
-import type { Pool, Queryable } from './db.ts'
+import { literal, type Pool, prepared, type Queryable, type QueryResult } from './db.ts'
 import { errorMessage, type MessagingLogger, silentLogger } from './events.ts'
 import type { EventBus } from './ports.ts'
 
@@ -10,14 +10,31 @@ import type { EventBus } from './ports.ts'
  * through the inbox); nothing committed is ever lost.
  */
 
+/** An event's outbox row: the values of the parameters outboxInsert() reads. */
+export type OutboxRow = [id: string, type: string, envelope: string]
+
+/** The outbox row of an event; an invalid envelope throws InvalidEvent. */
+export function outboxRow(event: EventEnvelope): OutboxRow {
+  assertValidEvent(event)
+  return [event.id, event.type, JSON.stringify(event)]
+}
+
+/**
+ * The INSERT of one outbox row from three parameters starting at `$first` (an
+ * OutboxRow), inserted only when `when` holds. It goes in the WITH clause of a
+ * statement that writes a state change and announces it: one statement is one
+ * transaction, so the event still commits with the change, in one round trip.
+ */
+export function outboxInsert(first: number, when = 'true'): string {
+  return `INSERT INTO outbox (id, type, envelope) SELECT $${first}::uuid, $${first + 1}::text, $${first + 2}::jsonb WHERE ${when}`
+}
+
+const INSERT_EVENT = prepared(outboxInsert(1))
+const ANY_UNSENT = prepared('SELECT EXISTS (SELECT 1 FROM outbox WHERE sent_at IS NULL) AS any')
+
 /** Adds the event to the outbox inside the caller's transaction; an invalid envelope throws InvalidEvent. */
 export async function enqueueEvent(client: Queryable, event: EventEnvelope): Promise<void> {
-  assertValidEvent(event)
-  await client.query('INSERT INTO outbox (id, type, envelope) VALUES ($1, $2, $3)', [
-    event.id,
-    event.type,
-    JSON.stringify(event),
-  ])
+  await client.query(INSERT_EVENT(outboxRow(event)))
 }
 
 export interface OutboxRelayOptions {
@@ -52,6 +69,7 @@ export function createOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
   const { pool, bus } = opts
   const logger = opts.logger ?? silentLogger
   const batchSize = opts.batchSize ?? 100
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error('batchSize must be an integer >= 1')
   const pollIntervalMs = opts.pollIntervalMs ?? 250
   const maxBackoffMs = opts.maxBackoffMs ?? 10_000
   const retentionMs = opts.retentionMs ?? 7 * 24 * 3600_000
@@ -61,19 +79,21 @@ export function createOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
   let loop: Promise<void> | null = null
   let poked = false
   /** Set while sleeping: wakes the loop, `byPoke` tells whether a poke may cut this sleep short. */
-  let sleeper: { wake: () => void; byPoke: boolean } | null = null
+  let sleeper: { wake: (poke: boolean) => void; byPoke: boolean } | null = null
   let lastPurge = 0
+
+  // Locking the batch opens the pass's transaction in the same round trip as BEGIN, and
+  // stamping the sent rows travels with COMMIT (ids from our own uuid column, quoted).
+  const lockBatch = `BEGIN; SELECT id, envelope FROM outbox WHERE sent_at IS NULL ORDER BY seq LIMIT ${batchSize} FOR UPDATE SKIP LOCKED`
+  const markSentAndCommit = (ids: string[]) =>
+    `UPDATE outbox SET sent_at = now(), attempts = attempts + 1 WHERE id = ANY(${literal(`{${ids.join(',')}}`)}::uuid[]); COMMIT`
 
   async function flushOnce(): Promise<number> {
     const client = await pool.connect()
-    let sent = 0
     let failure: unknown = null
     try {
-      await client.query('BEGIN')
-      const { rows } = await client.query<{ id: string; envelope: EventEnvelope }>(
-        'SELECT id, envelope FROM outbox WHERE sent_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED',
-        [batchSize],
-      )
+      const [, locked] = (await client.query(lockBatch)) as unknown as QueryResult<{ id: string; envelope: EventEnvelope }>[]
+      const rows = locked.rows
       // Published back to back on one channel, so the broker still receives them in seq
       // order; waiting for each confirm before the next would cap throughput at one round trip per row.
       const results = await Promise.allSettled(rows.map((r) => bus.publish(r.envelope)))
@@ -82,9 +102,6 @@ export function createOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
         const res = results[i]
         return res.status === 'rejected' ? [{ id: r.id, err: res.reason as unknown }] : []
       })
-      if (ok.length > 0) {
-        await client.query('UPDATE outbox SET sent_at = now(), attempts = attempts + 1 WHERE id = ANY($1::uuid[])', [ok])
-      }
       if (failed.length > 0) {
         await client.query(
           `UPDATE outbox SET attempts = attempts + 1, last_error = f.err
@@ -98,16 +115,15 @@ export function createOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
         if (f.err instanceof InvalidEvent) logger.error({ eventId: f.id, err: errorMessage(f.err) }, 'outbox row is not a valid event')
         else failure ??= f.err
       }
-      await client.query('COMMIT')
-      sent = ok.length
+      await client.query(ok.length > 0 ? markSentAndCommit(ok) : 'COMMIT')
+      if (failure) throw failure
+      return ok.length
     } catch (err) {
-      await client.query('ROLLBACK').catch(() => {})
+      if (err !== failure) await client.query('ROLLBACK').catch(() => {})
       throw err
     } finally {
       client.release()
     }
-    if (failure) throw failure
-    return sent
   }
 
   async function purge() {
@@ -120,13 +136,14 @@ export function createOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
     if (rowCount) logger.info({ purged: rowCount }, 'purged sent outbox rows')
   }
 
-  function sleep(ms: number, byPoke: boolean): Promise<void> {
+  /** Sleeps; resolves true when a poke (not the timer, nor stop) ended the sleep. */
+  function sleep(ms: number, byPoke: boolean): Promise<boolean> {
     return new Promise((resolve) => {
-      const timer = setTimeout(wake, ms)
-      function wake() {
+      const timer = setTimeout(() => wake(false), ms)
+      function wake(poke: boolean) {
         clearTimeout(timer)
         sleeper = null
-        resolve()
+        resolve(poke)
       }
       sleeper = { wake, byPoke }
     })
@@ -134,11 +151,14 @@ export function createOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
 
   async function run() {
     let failures = 0
+    // A pass the timer started, after one that found nothing, first only looks: an idle
+    // relay then costs one cheap statement per poll instead of a transaction.
+    let lookFirst = true
     while (running) {
       poked = false
       let delay = pollIntervalMs
       try {
-        const n = await flushOnce()
+        const n = lookFirst && !(await anyUnsent()) ? 0 : await flushOnce()
         failures = 0
         if (n >= batchSize) delay = 0
         if (Date.now() - lastPurge >= purgeIntervalMs) await purge()
@@ -149,8 +169,13 @@ export function createOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
       }
       // A poke during a healthy pass means a row may have committed after our SELECT.
       if (failures === 0 && poked) delay = 0
-      if (delay > 0 && running) await sleep(delay, failures === 0)
+      lookFirst = delay > 0 && failures === 0
+      if (delay > 0 && running && (await sleep(delay, failures === 0))) lookFirst = false
     }
+  }
+
+  async function anyUnsent(): Promise<boolean> {
+    return (await pool.query<{ any: boolean }>(ANY_UNSENT())).rows[0].any
   }
 
   return {
@@ -161,14 +186,14 @@ export function createOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
     },
     async stop() {
       running = false
-      sleeper?.wake()
+      sleeper?.wake(false)
       await loop
       loop = null
     },
     flushOnce,
     poke() {
       poked = true
-      if (sleeper?.byPoke) sleeper.wake()
+      if (sleeper?.byPoke) sleeper.wake(true)
     },
     async backlog() {
       const { rows } = await pool.query<{ count: number; oldest: number | null }>(

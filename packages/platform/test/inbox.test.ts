@@ -4,9 +4,9 @@ import type { EventEnvelope } from '@shop/contracts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createMemoryBus } from '../src/bus-memory.ts'
 import { createRabbitBus, type RabbitBus } from '../src/bus-rabbitmq.ts'
-import type { PoolClient } from '../src/db.ts'
+import { createPool, type PoolClient } from '../src/db.ts'
 import { createEvent } from '../src/events.ts'
-import { handleOnce, subscribeHandlers } from '../src/inbox.ts'
+import { effectStatement, handleOnce, subscribeHandlers } from '../src/inbox.ts'
 import { createTestDatabase, eventually, serverAvailable, type TestDatabase, testAmqpUrl, uniqueName } from '../src/testing.ts'
 import { startTcpProxy } from '../src/testing-proxy.ts'
 
@@ -76,9 +76,86 @@ describe('inbox handleOnce', () => {
     expect(b).toEqual({ status: 'fulfilled', value: 'applied' })
     expect(await effects(event)).toBe(1)
   })
+
+  it("stores a consumer name with quotes and backslashes as it is (the claim travels as literals with BEGIN)", async () => {
+    const event = productUpdated()
+    const consumer = `o'brien\\'; DROP TABLE effects; --`
+    expect(await handleOnce(db.pool, consumer, event, applyEffect(consumer, event))).toBe('applied')
+    expect(await handleOnce(db.pool, consumer, event, applyEffect(consumer, event))).toBe('duplicate')
+    const { rows } = await db.pool.query('SELECT consumer FROM inbox WHERE event_id = $1', [event.id])
+    expect(rows).toEqual([{ consumer }])
+    expect(await effects(event)).toBe(1)
+  })
+
+  it('an event id that is not a uuid fails the claim before the handler runs, and its connection is rolled back', async () => {
+    // One connection, so the query after the failure runs on the very client the claim used.
+    const pool = createPool(db.url, { max: 1 })
+    try {
+      let ran = false
+      const bad = { ...productUpdated(), id: "x'y" }
+      await expect(handleOnce(pool, 'order', bad, async () => void (ran = true))).rejects.toThrow(/uuid/)
+      expect(ran).toBe(false)
+      const { rows } = await pool.query<{ fresh: boolean }>('SELECT pg_current_xact_id_if_assigned() IS NULL AS fresh')
+      expect(rows).toEqual([{ fresh: true }])
+    } finally {
+      await pool.end()
+    }
+  })
+})
+
+describe('inbox effectStatement', () => {
+  const record = effectStatement<'product.updated'>(
+    'INSERT INTO effects (event_id, consumer) SELECT $4::uuid, $5::text FROM claim',
+    (event) => [event.id, 'mirror'],
+  )
+
+  it('applies the effect with its claim in one statement, once; a second delivery is a duplicate', async () => {
+    const event = productUpdated()
+    expect(await record.run(db.pool, 'mirror', event)).toBe('applied')
+    expect(await record.run(db.pool, 'mirror', event)).toBe('duplicate')
+    expect(await effects(event)).toBe(1)
+    const { rows } = await db.pool.query('SELECT consumer, event_type FROM inbox WHERE event_id = $1', [event.id])
+    expect(rows).toEqual([{ consumer: 'mirror', event_type: 'product.updated' }])
+  })
+
+  it('concurrent deliveries of one event have one effect', async () => {
+    const event = productUpdated()
+    const results = await Promise.all([1, 2, 3, 4].map(() => record.run(db.pool, 'mirror', event)))
+    expect(results.sort()).toEqual(['applied', 'duplicate', 'duplicate', 'duplicate'])
+    expect(await effects(event)).toBe(1)
+  })
+
+  it('values that throw write nothing, not even the claim, so a later delivery applies', async () => {
+    const event = productUpdated()
+    const broken = effectStatement<'product.updated'>('INSERT INTO effects (event_id, consumer) SELECT $4::uuid, $5::text FROM claim', () => {
+      throw new Error('unreadable')
+    })
+    await expect(broken.run(db.pool, 'mirror', event)).rejects.toThrow('unreadable')
+    expect((await db.pool.query('SELECT 1 FROM inbox WHERE event_id = $1', [event.id])).rowCount).toBe(0)
+    expect(await record.run(db.pool, 'mirror', event)).toBe('applied')
+  })
 })
 
 describe('subscribeHandlers on the memory bus', () => {
+  it('runs a statement handler once per event id', async () => {
+    const bus = createMemoryBus()
+    await subscribeHandlers(bus, db.pool, {
+      service: 'statement-mirror',
+      handlers: {
+        'product.updated': effectStatement('INSERT INTO effects (event_id, consumer) SELECT $4::uuid, $5::text FROM claim', (event) => [
+          event.id,
+          'statement-mirror',
+        ]),
+      },
+    })
+    const event = productUpdated()
+    await bus.publish(event)
+    await bus.publish(event)
+    await bus.idle()
+    expect(await effects(event)).toBe(1)
+    await bus.close()
+  })
+
   it('runs the handler for each subscribed type through the inbox, so a republished event applies once', async () => {
     const bus = createMemoryBus()
     const seen: string[] = []

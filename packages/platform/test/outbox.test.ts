@@ -161,6 +161,19 @@ describe.runIf(ok)('transactional outbox over RabbitMQ', () => {
     await eventually(() => events.every((e) => delivered(e.id) === 1))
   })
 
+  it('an idle relay finds, on its own poll, a row committed without a poke (another process wrote it)', async () => {
+    const relay = createOutboxRelay({ pool: db.pool, bus, pollIntervalMs: 50 })
+    relay.start()
+    // Several polls with nothing to send: each only looks.
+    await sleep(200)
+    const event = productUpdated()
+    await withTransaction(db.pool, (client) => enqueueEvent(client, event))
+    await eventually(() => delivered(event.id) === 1, { timeoutMs: 5_000 })
+    await eventually(async () => (await row(event.id))?.sent_at instanceof Date)
+    expect((await row(event.id))?.attempts).toBe(1)
+    await relay.stop()
+  })
+
   it('poke() makes a sleeping relay publish right away, and sent rows past retention are purged', async () => {
     const relay = createOutboxRelay({ pool: db.pool, bus, pollIntervalMs: 60_000, retentionMs: 0, purgeIntervalMs: 0 })
     relay.start()

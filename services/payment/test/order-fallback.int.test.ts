@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { createServer, type IncomingHttpHeaders } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Payment } from '@shop/contracts/payment'
+import { eventually } from '@shop/platform/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { orderCreated, type PaymentHarness, startPayments } from './helpers.ts'
 
@@ -49,10 +50,10 @@ afterAll(async () => {
   await new Promise<void>((resolve) => standIn.close(() => resolve()))
 })
 
-async function knownOnlyToOrderService(status = 'PENDING_PAYMENT', total = 14_000) {
+async function knownOnlyToOrderService(harness = h, status = 'PENDING_PAYMENT', total = 14_000) {
   const order: StandInOrder = { id: randomUUID(), userId: randomUUID(), status, total, expiresAt: new Date(Date.now() + 600_000).toISOString() }
   orders.set(order.id, order)
-  const token = await h.tokenFor(order.userId)
+  const token = await harness.tokenFor(order.userId)
   tokens.set(order.userId, token)
   return { order, token }
 }
@@ -94,11 +95,39 @@ describe('paying an order whose order.created has not arrived yet', () => {
   })
 
   it('an order that is no longer PENDING_PAYMENT is 409 invalid_state and prepares nothing', async () => {
-    const { order, token } = await knownOnlyToOrderService('CANCELLED')
+    const { order, token } = await knownOnlyToOrderService(h, 'CANCELLED')
     const res = await h.pay(token, pay(order.id, order.total))
     expect(res.statusCode).toBe(409)
     expect(res.json().code).toBe('invalid_state')
     const { rowCount } = await h.db.pool.query('SELECT 1 FROM payments WHERE order_id = $1', [order.id])
     expect(rowCount).toBe(0)
+  })
+})
+
+describe('paying an order whose order.created lands while the payment waits for it', () => {
+  // A wait far longer than any delivery takes, so only the barrier below decides the
+  // order of events; the wake, not the timer, ends it.
+  let w: PaymentHarness
+
+  beforeAll(async () => {
+    const { port } = standIn.address() as AddressInfo
+    w = await startPayments({ prefix: 'pay_fallback_wait', env: { ORDER_URL: `http://127.0.0.1:${port}`, ORDER_CREATED_WAIT_MS: '60000' } })
+  })
+
+  afterAll(async () => {
+    await w?.close()
+  })
+
+  it('the payment is charged once, without asking the order service', async () => {
+    const { order, token } = await knownOnlyToOrderService(w)
+    const paying = w.pay(token, pay(order.id, order.total))
+    // The barrier: the request has found no payment and waits for this very order.
+    await eventually(() => w.payments.preparations.waiting(order.id), { timeoutMs: 20_000 })
+    await w.deliver('order.created', orderCreated({ orderId: order.id, userId: order.userId, total: order.total }))
+    const res = await paying
+    expect(res.statusCode).toBe(201)
+    expect(res.json()).toMatchObject({ orderId: order.id, status: 'COMPLETED' })
+    expect(seen.filter((s) => s.path === `/orders/${order.id}`)).toEqual([])
+    expect(await w.charges(order.id)).toBe(1)
   })
 })

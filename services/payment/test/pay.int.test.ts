@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto'
 import type { Payment } from '@shop/contracts/payment'
 import { withTransaction } from '@shop/platform/db'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { claimForCharge } from '../src/data/payment.repository.ts'
+import { startAttempt } from '../src/data/attempt.repository.ts'
+import { settleCharge } from '../src/use-cases/settle-charge.ts'
 import { orderCreated, type PaymentHarness, paymentOfOrder, startPayments } from './helpers.ts'
 
 let h: PaymentHarness
@@ -160,17 +161,20 @@ describe('POST /payments', () => {
 })
 
 describe('claiming a payment for a charge', () => {
-  it('of ten claims racing on one READY payment, each in its own transaction, exactly one wins', async () => {
+  it('of ten claims racing on one READY payment, each in its own transaction, exactly one wins and starts an attempt', async () => {
     const o = await h.createOrder()
     const payment = await paymentOfOrder(h.db, o.orderId)
+    const id = payment?.id as string
     // Each transaction holds its claim until all have tried, so none can see another's outcome first.
     let arrived = 0
     let release: () => void = () => {}
     const allTried = new Promise<void>((resolve) => (release = resolve))
     const claims = await Promise.all(
-      Array.from({ length: 10 }, () =>
+      Array.from({ length: 10 }, (_, i) =>
         withTransaction(h.db.pool, async (client) => {
-          const won = client.query('SELECT 1').then(() => claimForCharge(client, payment?.id as string, 'card'))
+          const won = client
+            .query('SELECT 1')
+            .then(() => startAttempt(client, { paymentId: id, orderId: o.orderId, userId: o.userId, requestKey: `k${i}`, method: 'card', amount: o.total }))
           if (++arrived === 10) setTimeout(release, 200)
           await allTried
           return won
@@ -179,6 +183,47 @@ describe('claiming a payment for a charge', () => {
     )
     expect(claims.filter(Boolean)).toHaveLength(1)
     expect((await paymentOfOrder(h.db, o.orderId))?.status).toBe('PROCESSING')
+    const attempts = await h.db.pool.query('SELECT status FROM payment_attempts WHERE payment_id = $1', [id])
+    expect(attempts.rows).toEqual([{ status: 'PENDING' }])
+  })
+})
+
+describe('settling a charge', () => {
+  it('an answer for a payment that is no longer PROCESSING rolls back whole: attempt unanswered, payment as it was, no event', async () => {
+    const o = await h.createOrder()
+    const payment = await paymentOfOrder(h.db, o.orderId)
+    const attempt = await startAttempt(h.db.pool, {
+      paymentId: payment?.id as string,
+      orderId: o.orderId,
+      userId: o.userId,
+      requestKey: 'broken-invariant',
+      method: 'card',
+      amount: o.total,
+    })
+    await h.db.pool.query("UPDATE payments SET status = 'CANCELLED' WHERE id = $1", [payment?.id])
+    const approved = { status: 'approved' as const, approvedAt: new Date(), pgTransactionId: 'sim_x' }
+    await expect(settleCharge(h.payments, attempt!, approved)).rejects.toThrow(/CANCELLED, not PROCESSING/)
+    const { rows } = await h.db.pool.query('SELECT status FROM payment_attempts WHERE id = $1', [attempt?.id])
+    expect(rows).toEqual([{ status: 'PENDING' }])
+    expect((await paymentOfOrder(h.db, o.orderId))?.status).toBe('CANCELLED')
+    expect((await h.outbox('payment.completed')).filter((e) => e.orderId === o.orderId)).toEqual([])
+  })
+
+  it('the same answer learnt twice (request and reconciler) completes the payment and writes payment.completed once', async () => {
+    const o = await h.createOrder()
+    const payment = await paymentOfOrder(h.db, o.orderId)
+    const attempt = await startAttempt(h.db.pool, {
+      paymentId: payment?.id as string,
+      orderId: o.orderId,
+      userId: o.userId,
+      requestKey: 'twice',
+      method: 'card',
+      amount: o.total,
+    })
+    const approved = { status: 'approved' as const, approvedAt: new Date(), pgTransactionId: 'sim_twice' }
+    const [first, second] = await Promise.all([settleCharge(h.payments, attempt!, approved), settleCharge(h.payments, attempt!, approved)])
+    expect([first?.status, second?.status].sort()).toEqual(['COMPLETED', undefined])
+    expect((await h.outbox('payment.completed')).filter((e) => e.orderId === o.orderId)).toHaveLength(1)
   })
 })
 

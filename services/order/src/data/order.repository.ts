@@ -1,5 +1,6 @@
 import type { OrderPayment, OrderShipment, OrderStatus } from '@shop/contracts/order'
-import type { PoolClient, Queryable } from '@shop/platform/db'
+import { type PoolClient, prepared, type Queryable } from '@shop/platform/db'
+import { outboxInsert, type OutboxRow } from '@shop/platform/outbox'
 import type { OrderCursor } from '../domain/cursor.ts'
 import type { HistoryEntry, OrderState } from '../domain/order-state.ts'
 import type { OrderRecord } from '../domain/order-view.ts'
@@ -22,8 +23,12 @@ export interface NewOrder {
   shippingFee: number
   total: number
   addressEnc: string
-  paymentWindowSeconds: number
+  createdAt: Date
+  /** When the payment window closes. */
+  expiresAt: Date
   lines: { productId: string; name: string; unitPrice: number; quantity: number }[]
+  /** order.created, committed with the order. */
+  event: OutboxRow
 }
 
 interface OrderRow {
@@ -44,30 +49,78 @@ interface OrderRow {
 const ORDER_COLUMNS = `id, user_id, status, subtotal, shipping_fee, total, address_enc, payment, shipment, created_at,
   to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at, expires_at`
 
-/** Inserts the order (PENDING_PAYMENT, payable for the window), its lines and its first history line. */
-export async function insertOrder(client: PoolClient, o: NewOrder): Promise<void> {
-  await client.query(
-    `INSERT INTO orders (id, user_id, status, subtotal, shipping_fee, total, address_enc, expires_at)
-     VALUES ($1, $2, 'PENDING_PAYMENT', $3, $4, $5, $6, now() + make_interval(secs => $7))`,
-    [o.id, o.userId, o.subtotal, o.shippingFee, o.total, o.addressEnc, o.paymentWindowSeconds],
-  )
-  await client.query(
-    `INSERT INTO order_lines (order_id, line_no, product_id, name, unit_price, quantity)
-     SELECT $1, l.n, l.product_id, l.name, l.unit_price, l.quantity
-       FROM unnest($2::uuid[], $3::text[], $4::bigint[], $5::int[]) WITH ORDINALITY
-            AS l(product_id, name, unit_price, quantity, n)`,
-    [o.id, o.lines.map((l) => l.productId), o.lines.map((l) => l.name), o.lines.map((l) => l.unitPrice), o.lines.map((l) => l.quantity)],
-  )
-  await appendHistory(client, o.id, { status: 'PENDING_PAYMENT' })
+/** What a transition reads under the row lock. */
+const LOCKED_COLUMNS = 'id, user_id, status, total, payment, shipment'
+
+/**
+ * An order's lines and history as JSON arrays beside its row (`o`), so a whole order, or
+ * a page of them, is one statement: one round trip and one snapshot.
+ */
+const DETAIL_COLUMNS = `
+  (SELECT COALESCE(json_agg(json_build_object('productId', l.product_id, 'name', l.name, 'unitPrice', l.unit_price,
+                                              'quantity', l.quantity) ORDER BY l.line_no), '[]')
+     FROM order_lines l WHERE l.order_id = o.id) AS lines,
+  (SELECT COALESCE(json_agg(json_build_object('status', h.status, 'reason', h.reason, 'at', h.at) ORDER BY h.id), '[]')
+     FROM order_history h WHERE h.order_id = o.id) AS history`
+
+interface DetailedOrderRow extends OrderRow {
+  lines: { productId: string; name: string; unitPrice: number; quantity: number }[]
+  history: { status: OrderStatus; reason: string | null; at: string }[]
 }
 
-/** Adds a line to the order's public history. */
-export async function appendHistory(client: Queryable, orderId: string, entry: HistoryEntry): Promise<void> {
-  await client.query('INSERT INTO order_history (order_id, status, reason) VALUES ($1, $2, $3)', [
-    orderId,
-    entry.status,
-    entry.reason ?? null,
-  ])
+const INSERT_ORDER = prepared(`
+  WITH o AS (
+    INSERT INTO orders (id, user_id, status, subtotal, shipping_fee, total, address_enc, created_at, updated_at, expires_at)
+    VALUES ($1, $2, 'PENDING_PAYMENT', $3, $4, $5, $6, $7, $7, $8)
+    RETURNING to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at),
+  l AS (
+    INSERT INTO order_lines (order_id, line_no, product_id, name, unit_price, quantity)
+    SELECT $1, l.n, l.product_id, l.name, l.unit_price, l.quantity
+      FROM unnest($9::uuid[], $10::text[], $11::bigint[], $12::int[]) WITH ORDINALITY
+           AS l(product_id, name, unit_price, quantity, n)),
+  h AS (INSERT INTO order_history (order_id, status, at) VALUES ($1, 'PENDING_PAYMENT', $7)),
+  e AS (${outboxInsert(13)})
+  SELECT cursor_at FROM o`)
+
+/**
+ * Inserts the order (PENDING_PAYMENT until expiresAt), its lines, its first history line
+ * and the event announcing it, in one statement, so they commit together in one round
+ * trip. Returns the order as stored.
+ */
+export async function insertOrder(q: Queryable, o: NewOrder): Promise<StoredOrder> {
+  const { rows } = await q.query<{ cursor_at: string }>(
+    INSERT_ORDER([
+      o.id,
+      o.userId,
+      o.subtotal,
+      o.shippingFee,
+      o.total,
+      o.addressEnc,
+      o.createdAt,
+      o.expiresAt,
+      o.lines.map((l) => l.productId),
+      o.lines.map((l) => l.name),
+      o.lines.map((l) => l.unitPrice),
+      o.lines.map((l) => l.quantity),
+      ...o.event,
+    ]),
+  )
+  return {
+    id: o.id,
+    userId: o.userId,
+    status: 'PENDING_PAYMENT',
+    subtotal: o.subtotal,
+    shippingFee: o.shippingFee,
+    total: o.total,
+    addressEnc: o.addressEnc,
+    payment: null,
+    shipment: null,
+    lines: o.lines.map((l) => ({ productId: l.productId, name: l.name, unitPrice: l.unitPrice, quantity: l.quantity })),
+    history: [{ status: 'PENDING_PAYMENT', at: o.createdAt, reason: null }],
+    createdAt: o.createdAt,
+    expiresAt: o.expiresAt,
+    cursor: { createdAt: rows[0].cursor_at, id: o.id },
+  }
 }
 
 const toLocked = (r: OrderRow): LockedOrder => ({
@@ -79,9 +132,11 @@ const toLocked = (r: OrderRow): LockedOrder => ({
   shipment: r.shipment,
 })
 
+const LOCK_ORDER = prepared(`SELECT ${LOCKED_COLUMNS} FROM orders WHERE id = $1 FOR UPDATE`)
+
 /** Reads and locks the order's state for a transition; null when there is no such order. */
 export async function lockOrder(client: PoolClient, orderId: string): Promise<LockedOrder | null> {
-  const { rows } = await client.query<OrderRow>(`SELECT ${ORDER_COLUMNS} FROM orders WHERE id = $1 FOR UPDATE`, [orderId])
+  const { rows } = await client.query<OrderRow>(LOCK_ORDER([orderId]))
   return rows[0] ? toLocked(rows[0]) : null
 }
 
@@ -91,7 +146,7 @@ export async function lockOrder(client: PoolClient, orderId: string): Promise<Lo
  */
 export async function lockExpiredOrders(client: PoolClient, limit: number): Promise<LockedOrder[]> {
   const { rows } = await client.query<OrderRow>(
-    `SELECT ${ORDER_COLUMNS} FROM orders
+    `SELECT ${LOCKED_COLUMNS} FROM orders
       WHERE status = 'PENDING_PAYMENT' AND expires_at <= now()
       ORDER BY expires_at
       LIMIT $1
@@ -101,24 +156,53 @@ export async function lockExpiredOrders(client: PoolClient, limit: number): Prom
   return rows.map(toLocked)
 }
 
-/**
- * Writes a transition's next state, only while the order is still in `from`: a second
- * writer that raced past the lock cannot apply a transition computed from a stale state.
- */
-export async function saveOrderState(client: PoolClient, orderId: string, from: OrderStatus, next: OrderState): Promise<boolean> {
-  const { rowCount } = await client.query(
-    `UPDATE orders SET status = $3, payment = $4::jsonb, shipment = $5::jsonb, updated_at = now()
-      WHERE id = $1 AND status = $2`,
-    [orderId, from, next.status, next.payment ? JSON.stringify(next.payment) : null, next.shipment ? JSON.stringify(next.shipment) : null],
-  )
-  return rowCount === 1
+export interface SavedTransition {
+  /** False when the order was no longer in `from`: nothing was written. */
+  saved: boolean
+  /** Whether events wait in order_event_log for this order (read after the caller's lock, so none is missed). */
+  deferredWaiting: boolean
 }
+
+const SAVE_TRANSITION = prepared(`
+  WITH s AS (
+    UPDATE orders SET status = $3, payment = $4::jsonb, shipment = $5::jsonb, updated_at = now()
+     WHERE id = $1 AND status = $2 RETURNING id),
+  h AS (INSERT INTO order_history (order_id, status, reason) SELECT id, $6, $7 FROM s WHERE $6::text IS NOT NULL)
+  SELECT EXISTS (SELECT 1 FROM s) AS saved,
+         EXISTS (SELECT 1 FROM order_event_log WHERE order_id = $1 AND outcome = 'deferred') AS deferred_waiting`)
+
+/**
+ * Writes a transition's next state and its history line, only while the order is still
+ * in `from`: a second writer that raced past the lock cannot apply a transition computed
+ * from a stale state. One statement, which also says whether deferred events wait.
+ */
+export async function saveTransition(
+  client: PoolClient,
+  orderId: string,
+  from: OrderStatus,
+  next: OrderState,
+  entry: HistoryEntry | null,
+): Promise<SavedTransition> {
+  const { rows } = await client.query<{ saved: boolean; deferred_waiting: boolean }>(
+    SAVE_TRANSITION([
+      orderId,
+      from,
+      next.status,
+      next.payment ? JSON.stringify(next.payment) : null,
+      next.shipment ? JSON.stringify(next.shipment) : null,
+      entry?.status ?? null,
+      entry?.reason ?? null,
+    ]),
+  )
+  return { saved: rows[0].saved, deferredWaiting: rows[0].deferred_waiting }
+}
+
+const FIND_ORDER = prepared(`SELECT ${ORDER_COLUMNS}, ${DETAIL_COLUMNS} FROM orders o WHERE id = $1`)
 
 /** One order with its lines and history, or null. */
 export async function findOrder(q: Queryable, orderId: string): Promise<StoredOrder | null> {
-  const { rows } = await q.query<OrderRow>(`SELECT ${ORDER_COLUMNS} FROM orders WHERE id = $1`, [orderId])
-  if (!rows[0]) return null
-  return (await withDetails(q, rows))[0]
+  const { rows } = await q.query<DetailedOrderRow>(FIND_ORDER([orderId]))
+  return rows[0] ? toStored(rows[0]) : null
 }
 
 export interface OrderFilter {
@@ -146,42 +230,17 @@ export async function listOrders(q: Queryable, f: OrderFilter): Promise<{ orders
     where.push(`(created_at, id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`)
   }
   params.push(f.limit + 1)
-  const { rows } = await q.query<OrderRow>(
-    `SELECT ${ORDER_COLUMNS} FROM orders ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+  const { rows } = await q.query<DetailedOrderRow>(
+    `SELECT ${ORDER_COLUMNS}, ${DETAIL_COLUMNS} FROM orders o ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY created_at DESC, id DESC LIMIT $${params.length}`,
     params,
   )
   const more = rows.length > f.limit
-  return { orders: await withDetails(q, rows.slice(0, f.limit)), more }
+  return { orders: rows.slice(0, f.limit).map(toStored), more }
 }
 
-/** Attaches lines and history to order rows with two queries for the whole page. */
-async function withDetails(q: Queryable, rows: OrderRow[]): Promise<StoredOrder[]> {
-  if (rows.length === 0) return []
-  const ids = rows.map((r) => r.id)
-  const [lines, history] = await Promise.all([
-    q.query<{ order_id: string; product_id: string; name: string; unit_price: number; quantity: number }>(
-      `SELECT order_id, product_id, name, unit_price, quantity FROM order_lines
-        WHERE order_id = ANY($1::uuid[]) ORDER BY order_id, line_no`,
-      [ids],
-    ),
-    q.query<{ order_id: string; status: OrderStatus; reason: string | null; at: Date }>(
-      'SELECT order_id, status, reason, at FROM order_history WHERE order_id = ANY($1::uuid[]) ORDER BY order_id, id',
-      [ids],
-    ),
-  ])
-  const group = <T extends { order_id: string }>(items: T[]) => {
-    const m = new Map<string, T[]>()
-    for (const it of items) {
-      const list = m.get(it.order_id)
-      if (list) list.push(it)
-      else m.set(it.order_id, [it])
-    }
-    return m
-  }
-  const linesBy = group(lines.rows)
-  const historyBy = group(history.rows)
-  return rows.map((r) => ({
+function toStored(r: DetailedOrderRow): StoredOrder {
+  return {
     id: r.id,
     userId: r.user_id,
     status: r.status,
@@ -191,10 +250,10 @@ async function withDetails(q: Queryable, rows: OrderRow[]): Promise<StoredOrder[
     addressEnc: r.address_enc,
     payment: r.payment,
     shipment: r.shipment,
-    lines: (linesBy.get(r.id) ?? []).map((l) => ({ productId: l.product_id, name: l.name, unitPrice: l.unit_price, quantity: l.quantity })),
-    history: (historyBy.get(r.id) ?? []).map((h) => ({ status: h.status, at: h.at, reason: h.reason })),
+    lines: r.lines,
+    history: r.history.map((h) => ({ status: h.status, at: new Date(h.at), reason: h.reason })),
     createdAt: r.created_at,
     expiresAt: r.expires_at,
     cursor: { createdAt: r.cursor_at, id: r.id },
-  }))
+  }
 }

@@ -2,7 +2,7 @@ import type { PoolClient } from '@shop/platform/db'
 import { createEvent } from '@shop/platform/events'
 import { enqueueEvent } from '@shop/platform/outbox'
 import { deferredEvents, logEvent, settleDeferred } from '../data/event-log.repository.ts'
-import { appendHistory, type LockedOrder, lockOrder, saveOrderState } from '../data/order.repository.ts'
+import { type LockedOrder, lockOrder, saveTransition } from '../data/order.repository.ts'
 import { type Applied, type Ignored, isIgnored, type OrderEvent, transition } from '../domain/order-state.ts'
 
 /**
@@ -14,12 +14,16 @@ import { type Applied, type Ignored, isIgnored, type OrderEvent, transition } fr
 
 export type ApplyResult = (Applied & { order: LockedOrder }) | Ignored
 
-async function write(client: PoolClient, before: LockedOrder, applied: Applied): Promise<LockedOrder> {
+interface Written {
+  order: LockedOrder
+  /** Whether events deferred for this order wait in order_event_log. */
+  deferredWaiting: boolean
+}
+
+async function write(client: PoolClient, before: LockedOrder, applied: Applied): Promise<Written> {
   // The row is locked, so the guard always holds; it is the last wall should a caller forget the lock.
-  if (!(await saveOrderState(client, before.id, before.status, applied.next))) {
-    throw new Error(`order ${before.id} left ${before.status} while locked`)
-  }
-  if (applied.historyEntry) await appendHistory(client, before.id, applied.historyEntry)
+  const saved = await saveTransition(client, before.id, before.status, applied.next, applied.historyEntry)
+  if (!saved.saved) throw new Error(`order ${before.id} left ${before.status} while locked`)
   if (applied.next.status === 'CANCELLED' && before.status !== 'CANCELLED') {
     await enqueueEvent(
       client,
@@ -31,7 +35,7 @@ async function write(client: PoolClient, before: LockedOrder, applied: Applied):
       }),
     )
   }
-  return { ...before, ...applied.next }
+  return { order: { ...before, ...applied.next }, deferredWaiting: saved.deferredWaiting }
 }
 
 /** Applies deferred events that the order's new state now admits, in the order they happened. */
@@ -45,7 +49,7 @@ async function replayDeferred(client: PoolClient, order: LockedOrder): Promise<L
         if (!r.retryLater) await settleDeferred(client, d.id, 'ignored', r.reason)
         continue
       }
-      current = await write(client, current, r)
+      current = (await write(client, current, r)).order
       await settleDeferred(client, d.id, 'applied_late', 'applied once the event it waited for arrived')
       progressed = true
     }
@@ -58,7 +62,8 @@ export async function applyTransition(client: PoolClient, order: LockedOrder, ev
   const r = transition(order, event)
   if (isIgnored(r)) return r
   const written = await write(client, order, r)
-  return { ...r, order: await replayDeferred(client, written) }
+  // Most orders never have an early event waiting: the write itself said so, sparing a query.
+  return { ...r, order: written.deferredWaiting ? await replayDeferred(client, written.order) : written.order }
 }
 
 export interface IncomingEvent {

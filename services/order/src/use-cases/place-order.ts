@@ -5,16 +5,16 @@ import { type PoolClient, withTransaction } from '@shop/platform/db'
 import { UpstreamUnavailable } from '@shop/platform/errors'
 import { createEvent } from '@shop/platform/events'
 import { type IdempotentResponse, requestFingerprint } from '@shop/platform/idempotency'
-import { enqueueEvent } from '@shop/platform/outbox'
+import { outboxRow } from '@shop/platform/outbox'
 import type { OrderContext } from '../context.ts'
-import { findOrder, insertOrder } from '../data/order.repository.ts'
+import { insertOrder } from '../data/order.repository.ts'
 import { lockPurchases, unitsHeld } from '../data/purchase-cap.repository.ts'
+import { toOrderView } from '../domain/order-view.ts'
 import { checkRequestedItems, priceLines, subtotalOf } from '../domain/pricing.ts'
 import { capBreaches, capEnabled, PurchaseLimitExceeded } from '../domain/purchase-cap.ts'
 import { invalidItems, UpstreamContractBroken } from '../order.errors.ts'
 import { releaseStock, reserveStock } from '../upstream/product.client.ts'
 import { quoteShipping } from '../upstream/shipping.client.ts'
-import { viewOf } from './get-order.ts'
 
 /** Who is ordering, and what to forward upstream so their calls carry the same identity and request id. */
 export interface Caller {
@@ -56,9 +56,9 @@ async function enforcePurchaseCap(ctx: OrderContext, userId: string, items: Plac
 
 /**
  * POST /orders: reserve every line at product (prices come from its answer, never from
- * the client), ask shipping for the fee, then in ONE transaction insert the order
- * (PENDING_PAYMENT until the payment window closes), its lines, its history and the
- * order.created event. If anything fails after the reservation, it is released: the
+ * the client), ask shipping for the fee, then in ONE statement (one transaction) insert
+ * the order (PENDING_PAYMENT until the payment window closes), its lines, its history
+ * and the order.created event. If anything fails after the reservation, it is released: the
  * purchase cap's locked check too (it must run in the transaction that inserts).
  */
 export async function placeOrder(ctx: OrderContext, caller: Caller, body: PlaceOrderBody): Promise<OrderView> {
@@ -88,37 +88,43 @@ export async function placeOrder(ctx: OrderContext, caller: Caller, body: PlaceO
     const subtotal = subtotalOf(lines)
     const quote = await quoteShipping(ctx.shipping, { subtotal, postalCode: body.shippingAddress.postalCode }, headers)
     const address = body.shippingAddress
-    const view = await withTransaction(ctx.pool, async (client) => {
-      await enforcePurchaseCap(ctx, caller.user.id, body.items, client)
-      await insertOrder(client, {
-        id: orderId,
-        userId: caller.user.id,
-        subtotal,
-        shippingFee: quote.fee,
-        total: subtotal + quote.fee,
-        addressEnc: ctx.cipher.encryptJson(address),
-        paymentWindowSeconds: window,
-        lines,
-      })
-      const stored = await findOrder(client, orderId)
-      if (!stored) throw new Error(`order ${orderId} vanished inside its own transaction`)
-      await enqueueEvent(
-        client,
-        createEvent('order', 'order.created', {
-          orderId,
-          userId: caller.user.id,
-          items: lines.map((l) => ({ productId: l.productId, quantity: l.quantity, unitPrice: l.unitPrice })),
-          subtotal: stored.subtotal,
-          shippingFee: stored.shippingFee,
-          total: stored.total,
-          currency: 'KRW',
-          // PII never crosses the broker in clear: the address travels sealed with the shared keyring.
-          shippingAddress: { postalCode: address.postalCode, sealed: ctx.cipher.encryptJson(address) },
-          expiresAt: stored.expiresAt.toISOString(),
-        }),
-      )
-      return viewOf(ctx, stored, caller.user)
+    // One ciphertext serves the row and the event: both are sealed with the shared keyring.
+    const sealed = ctx.cipher.encryptJson(address)
+    const total = subtotal + quote.fee
+    const createdAt = new Date()
+    const expiresAt = new Date(createdAt.getTime() + window * 1000)
+    const event = createEvent('order', 'order.created', {
+      orderId,
+      userId: caller.user.id,
+      items: lines.map((l) => ({ productId: l.productId, quantity: l.quantity, unitPrice: l.unitPrice })),
+      subtotal,
+      shippingFee: quote.fee,
+      total,
+      currency: 'KRW',
+      // PII never crosses the broker in clear: the address travels sealed with the shared keyring.
+      shippingAddress: { postalCode: address.postalCode, sealed },
+      expiresAt: expiresAt.toISOString(),
     })
+    const order = {
+      id: orderId,
+      userId: caller.user.id,
+      subtotal,
+      shippingFee: quote.fee,
+      total,
+      addressEnc: sealed,
+      createdAt,
+      expiresAt,
+      lines,
+      event: outboxRow(event),
+    }
+    // The order and its event are one statement; only the purchase cap's locked check needs a transaction around it.
+    const stored = capEnabled(ctx.settings.purchaseCap)
+      ? await withTransaction(ctx.pool, async (client) => {
+          await enforcePurchaseCap(ctx, caller.user.id, body.items, client)
+          return insertOrder(client, order)
+        })
+      : await insertOrder(ctx.pool, order)
+    const view = toOrderView({ ...stored, address }, caller.user.id)
     ctx.eventsCommitted()
     return view
   } catch (err) {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { PaymentMethod } from '@shop/contracts/payment'
-import type { Queryable } from '@shop/platform/db'
+import { prepared, type Queryable } from '@shop/platform/db'
 
 /** The payment_attempts table: one row per charge sent (or about to be sent) to the PG. */
 
@@ -10,6 +10,8 @@ export interface AttemptRow {
   id: string
   paymentId: string
   orderId: string
+  /** The payment's (and its order's) owner. */
+  userId: string
   pgKey: string
   requestKey: string | null
   method: PaymentMethod
@@ -17,22 +19,59 @@ export interface AttemptRow {
   status: AttemptStatus
 }
 
-const COLUMNS = `a.id, a.payment_id AS "paymentId", p.order_id AS "orderId", a.pg_key AS "pgKey",
+const COLUMNS = `a.id, a.payment_id AS "paymentId", p.order_id AS "orderId", p.user_id AS "userId", a.pg_key AS "pgKey",
   a.request_key AS "requestKey", a.method, a.amount, a.status`
 
-/** Starts an attempt; its PG idempotency key is derived from its id, so it is stable for the attempt's life. */
-export async function insertAttempt(
+const START_ATTEMPT = prepared(`
+  WITH claimed AS (
+    UPDATE payments SET status = 'PROCESSING', method = $5, updated_at = now()
+     WHERE id = $2 AND status IN ('READY', 'FAILED') AND expires_at > now() RETURNING id)
+  INSERT INTO payment_attempts (id, payment_id, pg_key, request_key, method, amount, status)
+  SELECT $1, id, $3, $4, $5, $6, 'PENDING' FROM claimed`)
+
+/**
+ * Claims the payment for one charge and starts its attempt, in one statement: READY or
+ * FAILED → PROCESSING, only while its order is payable. The row lock of the UPDATE lets
+ * exactly one of any number of concurrent claims win; the others match no row, insert
+ * no attempt and get null. The attempt's PG idempotency key is derived from its id, so
+ * it is stable for the attempt's life.
+ */
+export async function startAttempt(
   db: Queryable,
-  a: { paymentId: string; orderId: string; requestKey: string | null; method: PaymentMethod; amount: number },
-): Promise<AttemptRow> {
+  a: { paymentId: string; orderId: string; userId: string; requestKey: string | null; method: PaymentMethod; amount: number },
+): Promise<AttemptRow | null> {
   const id = randomUUID()
   const pgKey = `charge-${id}`
-  await db.query(
-    `INSERT INTO payment_attempts (id, payment_id, pg_key, request_key, method, amount, status)
-     VALUES ($1, $2, $3, $4, $5, $6, 'PENDING')`,
-    [id, a.paymentId, pgKey, a.requestKey, a.method, a.amount],
+  const { rowCount } = await db.query(START_ATTEMPT([id, a.paymentId, pgKey, a.requestKey, a.method, a.amount]))
+  if (rowCount !== 1) return null
+  return { id, ...a, pgKey, status: 'PENDING' }
+}
+
+const START_ATTEMPT_FOR_ORDER = prepared(`
+  WITH claimed AS (
+    UPDATE payments SET status = 'PROCESSING', method = $5, updated_at = now()
+     WHERE order_id = $2 AND user_id = $7 AND amount = $6 AND status IN ('READY', 'FAILED') AND expires_at > now()
+    RETURNING id)
+  INSERT INTO payment_attempts (id, payment_id, pg_key, request_key, method, amount, status)
+  SELECT $1, id, $3, $4, $5, $6, 'PENDING' FROM claimed
+  RETURNING payment_id`)
+
+/**
+ * startAttempt for the usual request, straight from what it names: the order's payment,
+ * when it belongs to the user, is for exactly this amount and is payable. Null when any
+ * of that does not hold (nothing changed); the caller then finds out which.
+ */
+export async function startAttemptForOrder(
+  db: Queryable,
+  a: { orderId: string; userId: string; requestKey: string; method: PaymentMethod; amount: number },
+): Promise<AttemptRow | null> {
+  const id = randomUUID()
+  const pgKey = `charge-${id}`
+  const { rows } = await db.query<{ payment_id: string }>(
+    START_ATTEMPT_FOR_ORDER([id, a.orderId, pgKey, a.requestKey, a.method, a.amount, a.userId]),
   )
-  return { id, paymentId: a.paymentId, orderId: a.orderId, pgKey, requestKey: a.requestKey, method: a.method, amount: a.amount, status: 'PENDING' }
+  if (!rows[0]) return null
+  return { id, paymentId: rows[0].payment_id, ...a, pgKey, status: 'PENDING' }
 }
 
 /**

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import type { PaymentMethod, PaymentStatus } from '@shop/contracts/payment'
-import type { Queryable } from '@shop/platform/db'
+import { prepared, type Queryable } from '@shop/platform/db'
+import { outboxInsert, type OutboxRow } from '@shop/platform/outbox'
+import type { AttemptStatus } from './attempt.repository.ts'
 
 /** The payments table: SQL in, plain objects out. */
 
@@ -34,18 +36,31 @@ export interface PreparedOrder {
 }
 
 /**
- * Prepares the READY payment of an order unless it has one. An order first known to us
- * as cancelled (order.cancelled overtook order.created) keeps its CANCELLED status and
- * only learns its amount and deadline here.
+ * The upsert that prepares an order's READY payment unless it has one, its values
+ * (preparedValues) from `$first` on, written only if `from` (a FROM item) has a row. An
+ * order first known to us as cancelled (order.cancelled overtook order.created) keeps
+ * its CANCELLED status and only learns its amount and deadline.
  */
-export async function insertPrepared(db: Queryable, o: PreparedOrder): Promise<void> {
-  await db.query(
-    `INSERT INTO payments (id, order_id, user_id, amount, status, expires_at)
-     VALUES ($1, $2, $3, $4, 'READY', $5)
-     ON CONFLICT (order_id) DO UPDATE SET amount = EXCLUDED.amount, expires_at = EXCLUDED.expires_at, updated_at = now()
-       WHERE payments.status = 'CANCELLED' AND payments.expires_at IS NULL`,
-    [randomUUID(), o.orderId, o.userId, o.amount, o.expiresAt],
-  )
+function preparePayment(first: number, from: string): string {
+  const [id, orderId, userId, amount, expiresAt] = [0, 1, 2, 3, 4].map((i) => `$${first + i}`)
+  return `INSERT INTO payments (id, order_id, user_id, amount, status, expires_at)
+    SELECT ${id}::uuid, ${orderId}::uuid, ${userId}::uuid, ${amount}::bigint, 'READY', ${expiresAt}::timestamptz FROM ${from}
+    ON CONFLICT (order_id) DO UPDATE SET amount = EXCLUDED.amount, expires_at = EXCLUDED.expires_at, updated_at = now()
+      WHERE payments.status = 'CANCELLED' AND payments.expires_at IS NULL`
+}
+
+/** The values of preparePayment for an order. */
+export const preparedValues = (o: PreparedOrder): unknown[] => [randomUUID(), o.orderId, o.userId, o.amount, o.expiresAt]
+
+/** The upsert gated by an inbox claim, for the order.created handler (effectStatement): parameters from $4. */
+export const PREPARE_ON_CLAIM = preparePayment(4, 'claim')
+
+const INSERT_PREPARED = prepared(`${preparePayment(1, '(SELECT 1) AS one')} RETURNING ${COLUMNS}`)
+
+/** Prepares the READY payment of an order unless it has one (see preparePayment); returns the row when this call wrote it. */
+export async function insertPrepared(db: Queryable, o: PreparedOrder): Promise<PaymentRow | undefined> {
+  const { rows } = await db.query<PaymentRow>(INSERT_PREPARED(preparedValues(o)))
+  return rows[0]
 }
 
 /**
@@ -74,47 +89,81 @@ export async function findPaymentByOrder(db: Queryable, orderId: string, opts: {
   return rows[0]
 }
 
+const FIND_FOR_REQUEST = prepared(`
+  SELECT ${COLUMNS},
+         (SELECT a.status FROM payment_attempts a WHERE a.payment_id = payments.id AND a.request_key = $2
+           ORDER BY a.started_at DESC LIMIT 1) AS "ownAttempt"
+    FROM payments WHERE order_id = $1`)
+
+/** The order's payment and the status of the latest attempt that `requestKey` started on it, in one statement. */
+export async function findPaymentForRequest(
+  db: Queryable,
+  orderId: string,
+  requestKey: string,
+): Promise<{ payment: PaymentRow; ownAttempt: AttemptStatus | null } | undefined> {
+  const { rows } = await db.query<PaymentRow & { ownAttempt: AttemptStatus | null }>(FIND_FOR_REQUEST([orderId, requestKey]))
+  if (!rows[0]) return undefined
+  const { ownAttempt, ...payment } = rows[0]
+  return { payment, ownAttempt }
+}
+
+/** What the PG answered for an attempt, as the attempt and its payment record it. */
+export type ChargeOutcome =
+  | { status: 'APPROVED'; method: PaymentMethod; approvedAt: Date; pgTransactionId: string }
+  | { status: 'DECLINED'; code: string; message: string }
+
+export interface SettledCharge {
+  /** False when the attempt had an answer already (another path settled it first): nothing was written. */
+  settled: boolean
+  /** The payment as the settlement left it; absent when it was not PROCESSING (nothing was written). */
+  payment?: PaymentRow
+}
+
+const SETTLE_CHARGE = prepared(`
+  WITH a AS (
+    UPDATE payment_attempts SET status = $3, pg_transaction_id = $4, failure_code = $5, failure_message = $6, finished_at = now()
+     WHERE id = $2 AND status IN ('PENDING', 'UNKNOWN') RETURNING id),
+  p AS (
+    UPDATE payments SET
+           status = CASE WHEN $3 = 'APPROVED' THEN 'COMPLETED' WHEN cancel_requested THEN 'CANCELLED' ELSE 'FAILED' END,
+           method = COALESCE($7, method), approved_at = COALESCE($8, approved_at),
+           pg_transaction_id = COALESCE($4, pg_transaction_id), failure_code = $5, failure_message = $6, updated_at = now()
+     WHERE id = $1 AND status = 'PROCESSING' AND EXISTS (SELECT 1 FROM a)
+    RETURNING ${COLUMNS}),
+  e AS (${outboxInsert(9, 'EXISTS (SELECT 1 FROM p)')})
+  SELECT EXISTS (SELECT 1 FROM a) AS settled, p.* FROM (SELECT 1) AS one LEFT JOIN p ON true`)
+
 /**
- * Claims the payment for one charge: READY/FAILED → PROCESSING, only while its order is
- * payable. The row lock of the UPDATE lets exactly one of any number of concurrent
- * claims win; the others match no row.
+ * Records the PG's answer on an attempt that has none yet and moves its PROCESSING
+ * payment on, with the event announcing it, in one statement: approved → COMPLETED;
+ * declined → FAILED (payable again), or CANCELLED when its order was cancelled meanwhile.
+ * The payment row's lock orders this against an order.cancelled handler, and the status
+ * it writes is decided from the row as that lock left it. The event is written only
+ * with the payment's change.
  */
-export async function claimForCharge(db: Queryable, id: string, method: PaymentMethod): Promise<boolean> {
-  const { rowCount } = await db.query(
-    `UPDATE payments SET status = 'PROCESSING', method = $2, updated_at = now()
-      WHERE id = $1 AND status IN ('READY', 'FAILED') AND expires_at > now()`,
-    [id, method],
-  )
-  return rowCount === 1
-}
-
-/** PROCESSING → COMPLETED with the PG's transaction. */
-export async function markCompleted(
+export async function settleChargeRows(
   db: Queryable,
-  id: string,
-  r: { method: PaymentMethod; approvedAt: Date; pgTransactionId: string },
-): Promise<PaymentRow | undefined> {
-  const { rows } = await db.query<PaymentRow>(
-    `UPDATE payments SET status = 'COMPLETED', method = $2, approved_at = $3, pg_transaction_id = $4,
-            failure_code = NULL, failure_message = NULL, updated_at = now()
-      WHERE id = $1 AND status = 'PROCESSING' RETURNING ${COLUMNS}`,
-    [id, r.method, r.approvedAt, r.pgTransactionId],
+  paymentId: string,
+  attemptId: string,
+  o: ChargeOutcome,
+  event: OutboxRow,
+): Promise<SettledCharge> {
+  const approved = o.status === 'APPROVED'
+  const { rows } = await db.query<PaymentRow & { settled: boolean }>(
+    SETTLE_CHARGE([
+      paymentId,
+      attemptId,
+      o.status,
+      approved ? o.pgTransactionId : null,
+      approved ? null : o.code,
+      approved ? null : o.message,
+      approved ? o.method : null,
+      approved ? o.approvedAt : null,
+      ...event,
+    ]),
   )
-  return rows[0]
-}
-
-/** PROCESSING → FAILED (payable again) or CANCELLED (its order was cancelled meanwhile). */
-export async function markChargeFailed(
-  db: Queryable,
-  id: string,
-  r: { status: 'FAILED' | 'CANCELLED'; code: string; message: string },
-): Promise<PaymentRow | undefined> {
-  const { rows } = await db.query<PaymentRow>(
-    `UPDATE payments SET status = $2, failure_code = $3, failure_message = $4, updated_at = now()
-      WHERE id = $1 AND status = 'PROCESSING' RETURNING ${COLUMNS}`,
-    [id, r.status, r.code, r.message],
-  )
-  return rows[0]
+  const { settled, ...payment } = rows[0]
+  return payment.id ? { settled, payment } : { settled }
 }
 
 /** Undoes a claim whose charge never reached the PG: back to READY or FAILED (CANCELLED if the order went meanwhile). */

@@ -1,11 +1,13 @@
-import type { EventEnvelope } from '@shop/contracts'
-import type { PoolClient } from '@shop/platform/db'
-import { insertPrepared } from '../data/payment.repository.ts'
+import { effectStatement } from '@shop/platform/inbox'
+import { PREPARE_ON_CLAIM, preparedValues } from '../data/payment.repository.ts'
 
-/** order.created: prepares the order's READY payment for its total (one per order; a duplicate changes nothing). */
+/**
+ * order.created: prepares the order's READY payment for its total (one per order; a
+ * duplicate changes nothing), in one statement with the event's inbox claim.
+ */
 export function onOrderCreated() {
-  return async (client: PoolClient, event: EventEnvelope<'order.created'>): Promise<void> => {
+  return effectStatement<'order.created'>(PREPARE_ON_CLAIM, (event) => {
     const { orderId, userId, total, expiresAt } = event.data
-    await insertPrepared(client, { orderId, userId, amount: total, expiresAt: new Date(expiresAt) })
-  }
+    return preparedValues({ orderId, userId, amount: total, expiresAt: new Date(expiresAt) })
+  })
 }

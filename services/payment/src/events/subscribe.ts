@@ -10,8 +10,9 @@ import { onOrderCreated } from './order-created.handler.ts'
  * inbox runs a handler inside its transaction, where a PG call does not belong (it would
  * hold the row locks and a connection for up to the PG timeout); so the bus handed to
  * subscribeHandlers runs a follow-up once the transaction has committed, on every
- * delivery. Its failures are logged only: the reserved refund is durable and the
- * reconciler retries it.
+ * delivery: order.created wakes a POST /payments waiting for it; order.cancelled sends
+ * the refunds it reserved. Their failures are logged only: the reserved refund is
+ * durable and the reconciler retries it.
  */
 export function subscribePayments(bus: EventBus, p: Payments, opts: { maxAttempts?: number } = {}): Promise<Subscription> {
   const afterCommit: EventBus = {
@@ -25,6 +26,7 @@ export function subscribePayments(bus: EventBus, p: Payments, opts: { maxAttempt
         ...sub,
         handler: async (event, info) => {
           await sub.handler(event, info)
+          if (event.type === 'order.created') return p.preparations.prepared((event as EventEnvelope<'order.created'>).data.orderId)
           if (event.type !== 'order.cancelled') return
           await afterOrderCancelled(p, event as EventEnvelope<'order.cancelled'>).catch((err: unknown) =>
             p.logger.warn({ err, eventId: event.id }, 'refund after order.cancelled not sent; the reconciler will retry'),

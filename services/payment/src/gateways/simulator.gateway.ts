@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { type Pool, withTransaction } from '@shop/platform/db'
+import { type Pool, prepared, withTransaction } from '@shop/platform/db'
 import type {
   CancelResult,
   ConfirmRequest,
@@ -54,6 +54,12 @@ function answer(row: LedgerRow): ConfirmResult {
   return { status: 'declined', code: row.code ?? 'card_declined', message: row.message ?? 'Declined' }
 }
 
+const RECORD_CHARGE = prepared(`
+  INSERT INTO pg_simulator_ledger (idempotency_key, kind, outcome, transaction_id, order_id, amount, code, message)
+  VALUES ($1, 'charge', $2, $3, $4, $5, $6, $7)
+  ON CONFLICT (idempotency_key) DO NOTHING
+  RETURNING outcome, transaction_id, code, message, created_at`)
+
 /** Waits until the caller gives up (its signal aborts), or at most a minute. */
 function hang(signal: AbortSignal): Promise<never> {
   return sleep(60_000, undefined, { signal, ref: false }).then(() => {
@@ -68,11 +74,7 @@ export function createSimulatorGateway(pool: Pool, opts: SimulatorOptions): Paym
   async function record(req: ConfirmRequest, result: ConfirmResult): Promise<ConfirmResult> {
     const outcome = result.status
     const { rows } = await pool.query<LedgerRow>(
-      `INSERT INTO pg_simulator_ledger (idempotency_key, kind, outcome, transaction_id, order_id, amount, code, message)
-       VALUES ($1, 'charge', $2, $3, $4, $5, $6, $7)
-       ON CONFLICT (idempotency_key) DO NOTHING
-       RETURNING outcome, transaction_id, code, message, created_at`,
-      [
+      RECORD_CHARGE([
         req.idempotencyKey,
         outcome,
         `sim_${randomUUID()}`,
@@ -80,7 +82,7 @@ export function createSimulatorGateway(pool: Pool, opts: SimulatorOptions): Paym
         req.amount,
         result.status === 'declined' ? result.code : null,
         result.status === 'declined' ? result.message : null,
-      ],
+      ]),
     )
     if (rows[0]) return answer(rows[0])
     const existing = await pool.query<LedgerRow>(

@@ -3,11 +3,11 @@ import type { AuthUser } from '@shop/platform/auth'
 import { withTransaction } from '@shop/platform/db'
 import { type IdempotentResponse, requestFingerprint } from '@shop/platform/idempotency'
 import type { Payments } from '../context.ts'
-import { type AttemptRow, findAttemptByRequest, insertAttempt, markUnknown, settleAttempt } from '../data/attempt.repository.ts'
+import { type AttemptRow, findAttemptByRequest, markUnknown, settleAttempt, startAttempt, startAttemptForOrder } from '../data/attempt.repository.ts'
 import {
-  claimForCharge,
   findPayment,
   findPaymentByOrder,
+  findPaymentForRequest,
   insertPrepared,
   type PaymentRow,
   releaseClaim,
@@ -16,7 +16,7 @@ import type { ConfirmResult } from '../domain/payment-gateway.ts'
 import { notPayableReason } from '../domain/payment-rules.ts'
 import { PgUnavailable } from '../gateways/pg-client.ts'
 import { AmountMismatch, GatewayUnavailable, NotPayable, PaymentNotFound } from '../payment.errors.ts'
-import { loadPaymentView } from './payment-view.ts'
+import { loadPaymentView, paymentView } from './payment-view.ts'
 import { reconcilePayment } from './reconcile.ts'
 import { settleCharge } from './settle-charge.ts'
 
@@ -35,28 +35,62 @@ export function pay(p: Payments, user: AuthUser, body: PayBody, idempotencyKey: 
 }
 
 async function charge(p: Payments, user: AuthUser, body: PayBody, requestKey: string): Promise<Payment> {
-  let payment = (await findPaymentByOrder(p.pool, body.orderId)) ?? (await prepareFromOrderService(p, user, body.orderId))
+  // The usual request: its order's payment is prepared, payable and for this amount. A
+  // payment that is READY or FAILED has no approved attempt, of this request or another.
+  const attempt = await startAttemptForOrder(p.pool, {
+    orderId: body.orderId,
+    userId: user.id,
+    requestKey,
+    method: body.method,
+    amount: body.amount,
+  })
+  return attempt ? chargeAttempt(p, attempt, body.paymentToken) : chargeAfterChecks(p, user, body, requestKey)
+}
+
+/** Sends the attempt's charge and answers the payment as it settled. */
+async function chargeAttempt(p: Payments, attempt: AttemptRow, token: string): Promise<Payment> {
+  const settled = await settleCharge(p, attempt, await confirm(p, attempt, token))
+  // Settled just now from PROCESSING, it has captured nothing before, so it has no refunds to list.
+  if (settled) return paymentView(settled, [])
+  return loadPaymentView(p.pool, (await findPayment(p.pool, attempt.paymentId)) as PaymentRow)
+}
+
+/** Everything else: a payment not prepared yet, another owner, an earlier charge, a refusal to explain. */
+async function chargeAfterChecks(p: Payments, user: AuthUser, body: PayBody, requestKey: string): Promise<Payment> {
+  let found = await findPaymentForRequest(p.pool, body.orderId, requestKey)
+  // Usually its order.created is a few milliseconds behind: cheaper to wait than to ask over HTTP.
+  if (!found && (await p.preparations.wait(body.orderId, p.preparationWaitMs))) {
+    found = await findPaymentForRequest(p.pool, body.orderId, requestKey)
+  }
+  // A payment prepared only now has no attempts yet, so none of this request's.
+  let payment = found?.payment ?? (await prepareFromOrderService(p, user, body.orderId))
+  let ownAttempt = found?.ownAttempt ?? null
   if (payment.userId !== user.id) throw new PaymentNotFound('No such order')
 
-  if (payment.status === 'PROCESSING') payment = await settleEarlierCharge(p, payment)
+  if (payment.status === 'PROCESSING') {
+    payment = await settleEarlierCharge(p, payment)
+    ownAttempt = (await findAttemptByRequest(p.pool, payment.id, requestKey))?.status ?? null
+  }
   // This very request (its Idempotency-Key) timed out before, and its charge went through after all.
-  const own = await findAttemptByRequest(p.pool, payment.id, requestKey)
-  if (own?.status === 'APPROVED') return loadPaymentView(p.pool, payment)
+  if (ownAttempt === 'APPROVED') return loadPaymentView(p.pool, payment)
 
   const reason = notPayableReason(payment, p.now())
   if (reason) throw new NotPayable(reason)
   if (body.amount !== payment.amount) throw new AmountMismatch(payment.amount, body.amount)
 
-  const attempt = await withTransaction(p.pool, async (client) => {
-    if (!(await claimForCharge(client, payment.id, body.method))) return null
-    return insertAttempt(client, { paymentId: payment.id, orderId: payment.orderId, requestKey, method: body.method, amount: payment.amount })
+  const attempt = await startAttempt(p.pool, {
+    paymentId: payment.id,
+    orderId: payment.orderId,
+    userId: payment.userId,
+    requestKey,
+    method: body.method,
+    amount: payment.amount,
   })
   if (!attempt) {
     const now = await findPayment(p.pool, payment.id)
     throw new NotPayable((now && notPayableReason(now, p.now())) ?? 'it changed while this request was handled')
   }
-  await settleCharge(p, attempt, await confirm(p, attempt, body.paymentToken))
-  return loadPaymentView(p.pool, (await findPayment(p.pool, payment.id)) as PaymentRow)
+  return chargeAttempt(p, attempt, body.paymentToken)
 }
 
 /**
@@ -70,8 +104,8 @@ async function prepareFromOrderService(p: Payments, user: AuthUser, orderId: str
   const order = await p.orders.get(orderId, user.token)
   if (!order) throw new PaymentNotFound('No such order')
   if (order.status !== 'PENDING_PAYMENT') throw new NotPayable(`the order is ${order.status}`)
-  await insertPrepared(p.pool, { orderId, userId: order.userId, amount: order.total, expiresAt: new Date(order.expiresAt) })
-  const payment = await findPaymentByOrder(p.pool, orderId)
+  const prepared = await insertPrepared(p.pool, { orderId, userId: order.userId, amount: order.total, expiresAt: new Date(order.expiresAt) })
+  const payment = prepared ?? (await findPaymentByOrder(p.pool, orderId))
   if (!payment) throw new Error(`payment of order ${orderId} missing right after it was prepared`)
   return payment
 }

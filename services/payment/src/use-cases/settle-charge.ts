@@ -1,65 +1,70 @@
 import { withTransaction } from '@shop/platform/db'
 import { createEvent } from '@shop/platform/events'
-import { enqueueEvent } from '@shop/platform/outbox'
+import { outboxRow } from '@shop/platform/outbox'
 import type { Payments } from '../context.ts'
-import { type AttemptRow, settleAttempt } from '../data/attempt.repository.ts'
-import { findPayment, markChargeFailed, markCompleted } from '../data/payment.repository.ts'
+import type { AttemptRow } from '../data/attempt.repository.ts'
+import { type ChargeOutcome, findPayment, type PaymentRow, settleChargeRows } from '../data/payment.repository.ts'
 import { insertRefund } from '../data/refund.repository.ts'
 import type { ConfirmResult } from '../domain/payment-gateway.ts'
 import { settlePendingRefunds } from './settle-refund.ts'
+
+const outcomeOf = (attempt: AttemptRow, result: ConfirmResult): ChargeOutcome =>
+  result.status === 'approved'
+    ? { status: 'APPROVED', method: attempt.method, approvedAt: result.approvedAt, pgTransactionId: result.pgTransactionId }
+    : { status: 'DECLINED', code: result.code, message: result.message }
+
+/** payment.completed or payment.failed for the attempt's answer. */
+function announcement(attempt: AttemptRow, result: ConfirmResult) {
+  const { paymentId, orderId, userId, amount } = attempt
+  return result.status === 'approved'
+    ? createEvent('payment', 'payment.completed', {
+        paymentId,
+        orderId,
+        userId,
+        amount,
+        method: attempt.method,
+        approvedAt: result.approvedAt.toISOString(),
+      })
+    : createEvent('payment', 'payment.failed', {
+        paymentId,
+        orderId,
+        userId,
+        amount,
+        failureCode: result.code,
+        failureMessage: result.message,
+      })
+}
 
 /**
  * Applies the PG's answer to an attempt, once, whoever learnt it first (the request that
  * made the call, or the reconciler): COMPLETED + payment.completed, or FAILED +
  * payment.failed, in one transaction with the outbox row. A charge that completes for an
  * order cancelled meanwhile is refunded at once.
+ *
+ * Returns the payment as this settlement left it, or undefined when another path had
+ * settled the attempt first, or a refund followed (the caller reads it afresh then).
  */
-export async function settleCharge(p: Payments, attempt: AttemptRow, result: ConfirmResult): Promise<void> {
+export async function settleCharge(p: Payments, attempt: AttemptRow, result: ConfirmResult): Promise<PaymentRow | undefined> {
   let refundQueued = false
-  await withTransaction(p.pool, async (client) => {
-    const payment = await findPayment(client, attempt.paymentId, { forUpdate: true })
-    if (!payment) throw new Error(`payment ${attempt.paymentId} of attempt ${attempt.id} is missing`)
-    if (result.status === 'approved') {
-      if (!(await settleAttempt(client, attempt.id, { status: 'APPROVED', pgTransactionId: result.pgTransactionId }))) return
-      const done = await markCompleted(client, payment.id, {
-        method: attempt.method,
-        approvedAt: result.approvedAt,
-        pgTransactionId: result.pgTransactionId,
-      })
-      if (!done) throw new Error(`payment ${payment.id} was ${payment.status}, not PROCESSING, when its charge was approved`)
-      await enqueueEvent(
-        client,
-        createEvent('payment', 'payment.completed', {
-          paymentId: done.id,
-          orderId: done.orderId,
-          userId: done.userId,
-          amount: attempt.amount,
-          method: attempt.method,
-          approvedAt: result.approvedAt.toISOString(),
-        }),
-      )
-      if (payment.cancelRequested) {
-        await insertRefund(client, { paymentId: done.id, amount: done.amount, reason: `order cancelled: ${payment.cancelReason ?? 'cancelled'}` })
-        refundQueued = true
-      }
-      return
+  const event = outboxRow(announcement(attempt, result))
+  const settled = await withTransaction(p.pool, async (client) => {
+    const { settled, payment } = await settleChargeRows(client, attempt.paymentId, attempt.id, outcomeOf(attempt, result), event)
+    if (!settled) return undefined
+    if (!payment) {
+      // The attempt had no answer yet, so its payment must have been PROCESSING: roll back and say so.
+      const now = await findPayment(client, attempt.paymentId)
+      if (!now) throw new Error(`payment ${attempt.paymentId} of attempt ${attempt.id} is missing`)
+      throw new Error(`payment ${now.id} was ${now.status}, not PROCESSING, when its charge was ${result.status}`)
     }
-    const failure = { code: result.code, message: result.message }
-    if (!(await settleAttempt(client, attempt.id, { status: 'DECLINED', ...failure }))) return
-    const failed = await markChargeFailed(client, payment.id, { status: payment.cancelRequested ? 'CANCELLED' : 'FAILED', ...failure })
-    if (!failed) throw new Error(`payment ${payment.id} was ${payment.status}, not PROCESSING, when its charge was declined`)
-    await enqueueEvent(
-      client,
-      createEvent('payment', 'payment.failed', {
-        paymentId: failed.id,
-        orderId: failed.orderId,
-        userId: failed.userId,
-        amount: attempt.amount,
-        failureCode: result.code,
-        failureMessage: result.message,
-      }),
-    )
+    if (result.status === 'approved' && payment.cancelRequested) {
+      await insertRefund(client, { paymentId: payment.id, amount: payment.amount, reason: `order cancelled: ${payment.cancelReason ?? 'cancelled'}` })
+      refundQueued = true
+    }
+    return payment
   })
+  if (!settled) return undefined
   p.eventsCommitted()
-  if (refundQueued) await settlePendingRefunds(p, attempt.paymentId)
+  if (!refundQueued) return settled
+  await settlePendingRefunds(p, attempt.paymentId)
+  return undefined
 }

@@ -2,7 +2,7 @@ import type { ReservationStatus } from '@shop/contracts/product'
 import type { PoolClient } from '@shop/platform/db'
 import type { ProductContext } from '../context.ts'
 import { commitUnits, restockUnits, takeUnits } from '../data/inventory.repository.ts'
-import { findByOrder, setStatus } from '../data/reservation.repository.ts'
+import { commitActive, findByOrder, setStatus } from '../data/reservation.repository.ts'
 import { announceLowStock } from './low-stock.ts'
 import { releaseActive } from './release-reservation.ts'
 
@@ -15,15 +15,16 @@ import { releaseActive } from './release-reservation.ts'
 
 /** payment.completed: ACTIVE → COMMITTED (on hand and reserved both drop). Returns the status after, or null without a reservation. */
 export async function commitReservation(ctx: ProductContext, client: PoolClient, orderId: string): Promise<ReservationStatus | null> {
+  // The usual case in one statement: an ACTIVE reservation moves on under its row lock.
+  const active = await commitActive(client, orderId)
+  if (active) {
+    await commitUnits(client, active.items, orderId)
+    return 'COMMITTED'
+  }
   const r = await findByOrder(client, orderId, { forUpdate: true })
   if (!r) {
     ctx.logger.warn({ orderId }, 'payment completed for an order without a reservation')
     return null
-  }
-  if (r.status === 'ACTIVE') {
-    await commitUnits(client, r.items, orderId)
-    await setStatus(client, r.reservationId, 'COMMITTED')
-    return 'COMMITTED'
   }
   if (r.status !== 'EXPIRED') return r.status
   // Paid after the reservation lapsed: take the units again if they are still there, all or none.

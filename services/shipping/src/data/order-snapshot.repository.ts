@@ -1,4 +1,4 @@
-import type { Queryable } from '@shop/platform/db'
+import { prepared, type Queryable } from '@shop/platform/db'
 
 /** SQL for what order.created and order.cancelled told shipping about orders. */
 
@@ -9,14 +9,16 @@ export interface OrderSnapshot {
   fee: number
 }
 
-/** Keeps the first snapshot of an order; a redelivered order.created changes nothing. */
-export async function saveOrderSnapshot(q: Queryable, s: OrderSnapshot): Promise<void> {
-  await q.query(
-    `INSERT INTO order_snapshots (order_id, user_id, address_enc, fee) VALUES ($1, $2, $3, $4)
-     ON CONFLICT (order_id) DO NOTHING`,
-    [s.orderId, s.userId, s.addressEnc, s.fee],
-  )
-}
+/**
+ * Keeps the first snapshot of an order (a redelivered order.created changes nothing),
+ * written only from the inbox claim of its order.created: a statement for the handler's
+ * effectStatement, its values (snapshotValues) from $4.
+ */
+export const SAVE_SNAPSHOT_ON_CLAIM = `INSERT INTO order_snapshots (order_id, user_id, address_enc, fee)
+  SELECT $4::uuid, $5::uuid, $6::text, $7::int FROM claim
+  ON CONFLICT (order_id) DO NOTHING`
+
+export const snapshotValues = (s: OrderSnapshot): unknown[] => [s.orderId, s.userId, s.addressEnc, s.fee]
 
 export async function findOrderSnapshot(q: Queryable, orderId: string): Promise<OrderSnapshot | null> {
   const { rows } = await q.query<OrderSnapshot>(
@@ -27,6 +29,8 @@ export async function findOrderSnapshot(q: Queryable, orderId: string): Promise<
   return rows[0] ?? null
 }
 
+const LOCK_ORDER = prepared("SELECT pg_advisory_xact_lock(hashtextextended('shipping-order:' || $1, 0))")
+
 /**
  * Holds, until the transaction ends, the lock that serialises the handlers of one
  * order's events: payment.completed and order.cancelled each read what the other
@@ -34,7 +38,7 @@ export async function findOrderSnapshot(q: Queryable, orderId: string): Promise<
  * nothing and leave a READY shipment for a cancelled order.
  */
 export async function lockOrder(q: Queryable, orderId: string): Promise<void> {
-  await q.query("SELECT pg_advisory_xact_lock(hashtextextended('shipping-order:' || $1, 0))", [orderId])
+  await q.query(LOCK_ORDER([orderId]))
 }
 
 export async function recordCancellation(q: Queryable, orderId: string, reason: string): Promise<void> {

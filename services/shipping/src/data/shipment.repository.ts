@@ -1,5 +1,5 @@
 import type { CarrierCode, ShipmentStatus } from '@shop/contracts/shipping'
-import type { Queryable } from '@shop/platform/db'
+import { prepared, type Queryable } from '@shop/platform/db'
 
 /** SQL for shipments and their tracking events; plain typed objects out. */
 
@@ -27,19 +27,25 @@ const COLUMNS = `id, order_id AS "orderId", user_id AS "userId", status, carrier
   tracking_number AS "trackingNumber", fee, address_enc AS "addressEnc",
   created_at AS "createdAt", updated_at AS "updatedAt"`
 
-/** Inserts a READY shipment unless the order has one; null when it already had. */
-export async function insertShipment(
-  q: Queryable,
-  s: { id: string; orderId: string; userId: string; fee: number; addressEnc: string; at: Date },
-): Promise<ShipmentRecord | null> {
-  const { rows } = await q.query<ShipmentRecord>(
-    `INSERT INTO shipments (id, order_id, user_id, status, fee, address_enc, created_at, updated_at)
-     VALUES ($1, $2, $3, 'READY', $4, $5, $6, $6)
-     ON CONFLICT (order_id) DO NOTHING
-     RETURNING ${COLUMNS}`,
-    [s.id, s.orderId, s.userId, s.fee, s.addressEnc, s.at],
-  )
-  return rows[0] ?? null
+const CREATE_FROM_SNAPSHOT = prepared(`
+  WITH created AS (
+    INSERT INTO shipments (id, order_id, user_id, status, fee, address_enc, created_at, updated_at)
+    SELECT $1, o.order_id, o.user_id, 'READY', o.fee, o.address_enc, $3, $3
+      FROM order_snapshots o
+     WHERE o.order_id = $2 AND NOT EXISTS (SELECT 1 FROM order_cancellations c WHERE c.order_id = $2)
+    ON CONFLICT (order_id) DO NOTHING
+    RETURNING id),
+  tracked AS (INSERT INTO shipment_events (shipment_id, status, at) SELECT id, 'READY', $3 FROM created)
+  SELECT id FROM created`)
+
+/**
+ * Creates the order's READY shipment, with its first tracking event, from what
+ * order.created told us (order_snapshots), unless the order has a shipment already or
+ * was cancelled: one statement. Null when it created none; the caller finds out why.
+ */
+export async function createShipmentFromSnapshot(q: Queryable, s: { id: string; orderId: string; at: Date }): Promise<string | null> {
+  const { rows } = await q.query<{ id: string }>(CREATE_FROM_SNAPSHOT([s.id, s.orderId, s.at]))
+  return rows[0]?.id ?? null
 }
 
 /** The shipment with this id; `forUpdate` locks its row until the transaction ends. */

@@ -1,20 +1,21 @@
 import { type EventEnvelope, ShippingAddress } from '@shop/contracts'
-import type { PoolClient } from '@shop/platform/db'
+import { effectStatement } from '@shop/platform/inbox'
 import { Value } from '@sinclair/typebox/value'
 import type { Shipping } from '../context.ts'
-import { saveOrderSnapshot } from '../data/order-snapshot.repository.ts'
+import { SAVE_SNAPSHOT_ON_CLAIM, snapshotValues } from '../data/order-snapshot.repository.ts'
 import { UnreadableAddress } from '../shipping.errors.ts'
 
 /**
  * order.created: keep what the order's shipment will need once it is paid (who, where,
- * what fee), the address sealed again with our own field cipher.
+ * what fee), the address sealed again with our own field cipher; one statement with the
+ * event's inbox claim. An address that cannot be read throws before anything is written.
  */
 export function onOrderCreated(s: Shipping) {
-  return async (client: PoolClient, event: EventEnvelope<'order.created'>): Promise<void> => {
+  return effectStatement<'order.created'>(SAVE_SNAPSHOT_ON_CLAIM, (event: EventEnvelope<'order.created'>) => {
     const { orderId, userId, shippingFee } = event.data
     const address = unseal(s, orderId, event.data.shippingAddress.sealed)
-    await saveOrderSnapshot(client, { orderId, userId, fee: shippingFee, addressEnc: s.cipher.encryptJson(address) })
-  }
+    return snapshotValues({ orderId, userId, fee: shippingFee, addressEnc: s.cipher.encryptJson(address) })
+  })
 }
 
 /** The address the order service sealed with the shared PII keyring (PII_ENCRYPTION_KEYS). */
