@@ -189,17 +189,23 @@ describe('claiming a payment for a charge', () => {
 })
 
 describe('settling a charge', () => {
-  it('an answer for a payment that is no longer PROCESSING rolls back whole: attempt unanswered, payment as it was, no event', async () => {
+  /** A prepared order whose payment has one charge attempt started under `requestKey`. */
+  async function orderWithAttempt(requestKey: string) {
     const o = await h.createOrder()
     const payment = await paymentOfOrder(h.db, o.orderId)
     const attempt = await startAttempt(h.db.pool, {
       paymentId: payment?.id as string,
       orderId: o.orderId,
       userId: o.userId,
-      requestKey: 'broken-invariant',
+      requestKey,
       method: 'card',
       amount: o.total,
     })
+    return { o, payment, attempt }
+  }
+
+  it('an answer for a payment that is no longer PROCESSING rolls back whole: attempt unanswered, payment as it was, no event', async () => {
+    const { o, payment, attempt } = await orderWithAttempt('broken-invariant')
     await h.db.pool.query("UPDATE payments SET status = 'CANCELLED' WHERE id = $1", [payment?.id])
     const approved = { status: 'approved' as const, approvedAt: new Date(), pgTransactionId: 'sim_x' }
     await expect(settleCharge(h.payments, attempt!, approved)).rejects.toThrow(/CANCELLED, not PROCESSING/)
@@ -210,16 +216,7 @@ describe('settling a charge', () => {
   })
 
   it('the same answer learnt twice (request and reconciler) completes the payment and writes payment.completed once', async () => {
-    const o = await h.createOrder()
-    const payment = await paymentOfOrder(h.db, o.orderId)
-    const attempt = await startAttempt(h.db.pool, {
-      paymentId: payment?.id as string,
-      orderId: o.orderId,
-      userId: o.userId,
-      requestKey: 'twice',
-      method: 'card',
-      amount: o.total,
-    })
+    const { o, attempt } = await orderWithAttempt('twice')
     const approved = { status: 'approved' as const, approvedAt: new Date(), pgTransactionId: 'sim_twice' }
     const [first, second] = await Promise.all([settleCharge(h.payments, attempt!, approved), settleCharge(h.payments, attempt!, approved)])
     expect([first?.status, second?.status].sort()).toEqual(['COMPLETED', undefined])
