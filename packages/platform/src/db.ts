@@ -47,12 +47,19 @@ export async function withTransaction<T>(
   fn: (client: pg.PoolClient) => Promise<T>,
   opts: { isolation?: 'read committed' | 'repeatable read' | 'serializable' } = {},
 ): Promise<T> {
+  return inTransaction(pool, async (client) => {
+    await client.query(opts.isolation ? `BEGIN ISOLATION LEVEL ${opts.isolation.toUpperCase()}` : 'BEGIN')
+    return fn(client)
+  })
+}
+
+/** Runs `body` (which opens the transaction) on one pooled client, then COMMIT; ROLLBACK on any throw. */
+async function inTransaction<T>(pool: pg.Pool, body: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect()
   try {
-    await client.query(opts.isolation ? `BEGIN ISOLATION LEVEL ${opts.isolation.toUpperCase()}` : 'BEGIN')
-    const result = await fn(client)
+    const value = await body(client)
     await client.query('COMMIT')
-    return result
+    return value
   } catch (err) {
     await client.query('ROLLBACK').catch(() => {})
     throw err
@@ -85,19 +92,11 @@ export async function withTransactionFrom<T>(
   first: string,
   fn: (client: pg.PoolClient, result: pg.QueryResult) => Promise<T>,
 ): Promise<T> {
-  const client = await pool.connect()
-  try {
+  return inTransaction(pool, async (client) => {
     // Two statements in one simple query answer with one result each.
     const [, result] = (await client.query(`BEGIN; ${first}`)) as unknown as pg.QueryResult[]
-    const value = await fn(client, result)
-    await client.query('COMMIT')
-    return value
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => {})
-    throw err
-  } finally {
-    client.release()
-  }
+    return fn(client, result)
+  })
 }
 
 export interface MigrationSource {
