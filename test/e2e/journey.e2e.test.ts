@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { serverAvailable } from '@shop/platform/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { api, until } from './client.ts'
+import { createProduct } from './fixtures.ts'
 import { type Shop, startDistributedShop, startEmbeddedShop } from './shop.ts'
 
 // The happy path through the gateway, once with every service in its own process on
@@ -116,5 +117,37 @@ for (const [mode, startShop, enabled] of modes) {
       const stranger = await client.register()
       expect((await client.get(`/orders/${orderId}`, stranger.token)).status).toBe(404)
     }, 120_000)
+
+    it("a public product read is answered from the gateway's copy, and an update, a stock change and a delete show at once", async () => {
+      const productId = await createProduct(client, adminToken, 12_000, 5)
+      const first = await client.get(`/products/${productId}`)
+      expect(first.status).toBe(200)
+      expect(first.headers.get('x-cache')).toBe('MISS')
+      const second = await client.get(`/products/${productId}`)
+      expect(second.headers.get('x-cache')).toBe('HIT')
+      expect(second.body).toEqual(first.body)
+      // The service's instructions to the gateway never reach a client.
+      expect(second.headers.get('edge-cache-ttl-ms')).toBeNull()
+      expect(second.headers.get('edge-cache-validators')).toBeNull()
+      expect(second.headers.get('x-request-id')).not.toBe(first.headers.get('x-request-id'))
+
+      const updated = await client.call('PUT', `/products/${productId}`, { token: adminToken, body: { name: '바뀐 이름', price: 13_000 } })
+      expect(updated.status).toBe(200)
+      const afterUpdate = await client.get(`/products/${productId}`)
+      expect(afterUpdate.headers.get('x-cache')).toBe('MISS')
+      expect(afterUpdate.body).toMatchObject({ name: '바뀐 이름', price: 13_000, version: 2 })
+
+      expect((await client.get(`/products/${productId}`)).headers.get('x-cache')).toBe('HIT')
+      expect((await client.call('PUT', `/products/${productId}/stock`, { token: adminToken, body: { onHand: 2 } })).status).toBe(200)
+      expect((await client.get(`/products/${productId}`)).body.stock.available).toBe(2)
+
+      expect((await client.call('DELETE', `/products/${productId}`, { token: adminToken })).status).toBe(204)
+      expect((await client.get(`/products/${productId}`)).status).toBe(404)
+      // A signed-in read is never answered from, or kept in, the shared copy.
+      const buyer = await client.register()
+      const other = await createProduct(client, adminToken, 1_000, 1)
+      await client.get(`/products/${other}`)
+      expect((await client.get(`/products/${other}`, buyer.token)).headers.get('x-cache')).toBeNull()
+    }, 60_000)
   })
 }

@@ -86,7 +86,9 @@ async function baseEnv(): Promise<{ env: Record<string, string>; urls: Record<Pr
 }
 
 function spawnLogged(args: string[], env: Record<string, string>, sink: string[], tag: string): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
+  // SHOP_CPU_PROFILE_DIR: each process writes a V8 CPU profile into <dir>/<tag> when it exits (bench/README.md).
+  const profile = process.env.SHOP_CPU_PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', `${process.env.SHOP_CPU_PROFILE_DIR}/${tag}`] : []
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

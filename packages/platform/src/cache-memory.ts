@@ -72,6 +72,16 @@ export function createMemoryCache(opts: MemoryCacheOptions = {}): MemoryCache {
       return keys.map((key) => live(key, now)?.value ?? null)
     },
 
+    async mgetWithTtl(keys) {
+      open()
+      const now = Date.now()
+      return keys.map((key) => {
+        const entry = live(key, now)
+        if (!entry) return { value: null, ttlMs: null }
+        return { value: entry.value, ttlMs: entry.expiresAt === null ? null : entry.expiresAt - now }
+      })
+    },
+
     async set(key, value, ttlMs) {
       open()
       const expiresAt = ttlMs === undefined ? null : Date.now() + checkTtl(ttlMs)

@@ -43,8 +43,20 @@ end
 return {value, ttl}
 `
 
+// Values and their PTTLs in one atomic step (a script runs alone), flattened as
+// value, pttl, value, pttl... (PTTL: -2 absent, -1 no expiry).
+const MGET_WITH_TTL = `
+local out = {}
+for i, key in ipairs(KEYS) do
+  out[2 * i - 1] = redis.call('GET', key)
+  out[2 * i] = redis.call('PTTL', key)
+end
+return out
+`
+
 interface ScriptCommands {
   shopIncrWithTtl(key: string, ttlMs: number): Promise<[number, number]>
+  shopMgetWithTtl(numberOfKeys: number, ...keys: string[]): Promise<(string | number | null)[]>
 }
 
 const CONNECTING = new Set(['wait', 'connecting', 'connect'])
@@ -67,6 +79,7 @@ export function createRedisCache(opts: RedisCacheOptions): Cache {
     retryStrategy: (attempt) => Math.min(50 * 2 ** attempt, 2_000),
   })
   client.defineCommand('shopIncrWithTtl', { numberOfKeys: 1, lua: INCR_WITH_TTL })
+  client.defineCommand('shopMgetWithTtl', { lua: MGET_WITH_TTL })
   const scripts = client as unknown as ScriptCommands
   // Connection errors are reported through the commands that hit them; without a
   // listener ioredis would print every failed reconnect attempt.
@@ -127,6 +140,17 @@ export function createRedisCache(opts: RedisCacheOptions): Cache {
     async mget(keys) {
       if (keys.length === 0) return []
       return exec(() => client.mget(...keys))
+    },
+
+    async mgetWithTtl(keys) {
+      if (keys.length === 0) return []
+      const flat = await exec(() => scripts.shopMgetWithTtl(keys.length, ...keys))
+      return keys.map((_, i) => {
+        // A Lua false (GET of an absent key) comes back as null.
+        const value = flat[2 * i]
+        const ttl = Number(flat[2 * i + 1])
+        return { value: typeof value === 'string' ? value : null, ttlMs: ttl >= 0 ? ttl : null }
+      })
     },
 
     async set(key, value, ttlMs) {

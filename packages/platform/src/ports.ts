@@ -10,6 +10,11 @@ export interface Cache {
   get(key: string): Promise<string | null>
   /** Several keys in one round trip; the answer has one entry per key, in order (null when absent). */
   mget(keys: string[]): Promise<(string | null)[]>
+  /**
+   * Like mget, with the ms each key has left (null when absent or without expiry), read
+   * atomically: a value and its TTL always belong to the same write.
+   */
+  mgetWithTtl(keys: string[]): Promise<{ value: string | null; ttlMs: number | null }[]>
   /** ttlMs omitted: no expiry. */
   set(key: string, value: string, ttlMs?: number): Promise<void>
   /** Sets only when absent; returns whether it was set. */

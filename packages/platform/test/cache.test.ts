@@ -55,6 +55,30 @@ describe.each(adapters)('Cache contract ($name)', ({ enabled, make }) => {
       expect(await cache.mget([k('m1'), k('m2'), k('m3'), k('gone'), k('m1')])).toEqual(['one', null, 'three', null, 'one'])
     })
 
+    it('mgetWithTtl answers each value with the ms it has left, null for no expiry and for the absent', async () => {
+      expect(await cache.mgetWithTtl([])).toEqual([])
+      await cache.set(k('t1'), 'one', 10_000)
+      await cache.set(k('t2'), 'two')
+      await cache.set(k('gone'), 'x', 50)
+      await sleep(80)
+      const [t1, t2, gone, absent] = await cache.mgetWithTtl([k('t1'), k('t2'), k('gone'), k('absent')])
+      expect(t1.value).toBe('one')
+      expect(t1.ttlMs).toBeGreaterThan(9_000)
+      expect(t1.ttlMs).toBeLessThanOrEqual(10_000)
+      expect(t2).toEqual({ value: 'two', ttlMs: null })
+      expect(gone).toEqual({ value: null, ttlMs: null })
+      expect(absent).toEqual({ value: null, ttlMs: null })
+    })
+
+    it('mgetWithTtl sees a TTL count down', async () => {
+      await cache.set(k('down'), 'v', 1_000)
+      const [first] = await cache.mgetWithTtl([k('down')])
+      await sleep(300)
+      const [later] = await cache.mgetWithTtl([k('down')])
+      expect(first.ttlMs! - later.ttlMs!).toBeGreaterThanOrEqual(250)
+      expect(later.value).toBe('v')
+    })
+
     it('many commands issued in one tick each get their own answer', async () => {
       const keys = Array.from({ length: 50 }, (_, i) => k(`burst${i}`))
       await Promise.all(keys.map((key, i) => cache.set(key, String(i), 10_000)))

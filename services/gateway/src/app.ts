@@ -10,6 +10,7 @@ import type { FastifyInstance } from 'fastify'
 import { createAccessCheck } from './access.ts'
 import { type AdminOptions, registerAdminRoutes, withAdminDocs } from './admin/admin.routes.ts'
 import { type GatewayConfig, trustProxySetting } from './config.ts'
+import { createEdgeCache } from './edge-cache.ts'
 import { createOpenApiAggregator } from './openapi.ts'
 import { registerUpstream } from './proxy.ts'
 import { ROUTE_TABLE } from './routes.ts'
@@ -63,6 +64,7 @@ export async function buildApp(deps: GatewayDeps): Promise<FastifyInstance> {
     credentialPerIpPerMinute: config.AUTH_RATE_LIMIT_PER_MINUTE,
   })
   registerAdminRoutes(app, { urls: deps.urls, check, admin: deps.admin })
+  const edge = createEdgeCache({ cache: deps.cache, maxEntries: config.EDGE_CACHE_MAX_ENTRIES, metrics: app.metrics })
   for (const [name, prefixes] of Object.entries(ROUTE_TABLE) as [ServiceName, string[]][]) {
     registerUpstream(app, {
       name,
@@ -73,6 +75,7 @@ export async function buildApp(deps: GatewayDeps): Promise<FastifyInstance> {
       logger: deps.logger,
       metrics: deps.metrics,
       check,
+      edge,
     })
   }
   return app

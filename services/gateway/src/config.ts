@@ -10,6 +10,8 @@ export const GatewayConfig = Type.Object({
   TRUST_PROXY: Env.optionalString(),
   UPSTREAM_TIMEOUT_MS: Env.int(10_000, 1),
   BREAKER_RESET_MS: Env.int(5_000, 100),
+  /** Public answers kept in the gateway's edge cache at most; 0 turns it off. */
+  EDGE_CACHE_MAX_ENTRIES: Env.int(10_000, 0),
 })
 export type GatewayConfig = Static<typeof GatewayConfig>
 

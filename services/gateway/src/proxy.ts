@@ -1,10 +1,13 @@
 import type { IncomingHttpHeaders } from 'node:http'
+import { performance } from 'node:perf_hooks'
+import { EDGE_TTL_HEADER, EDGE_VALIDATORS_HEADER } from '@shop/platform/edge-cache'
 import { UpstreamUnavailable } from '@shop/platform/errors'
 import type { Logger } from '@shop/platform/logger'
 import type { Metrics } from '@shop/platform/metrics'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import CircuitBreaker from 'opossum'
 import { type Dispatcher, Pool } from 'undici'
+import type { EdgeCache } from './edge-cache.ts'
 
 export interface UpstreamOptions {
   name: string
@@ -16,12 +19,19 @@ export interface UpstreamOptions {
   metrics?: Metrics
   /** Runs before forwarding (auth, limits); throws a DomainError to refuse. */
   check(req: FastifyRequest): Promise<void>
+  /** Public answers the upstream allows the gateway to keep are answered from here. */
+  edge?: EdgeCache
 }
 
 type UpstreamResponse = Dispatcher.ResponseData
 
-/** Headers that describe one connection, not the message (RFC 9110 §7.6.1), plus those the proxy sets itself. */
+/**
+ * Headers that describe one connection, not the message (RFC 9110 §7.6.1), those the
+ * proxy sets itself, and the upstream's edge-cache instructions (meant for the gateway only).
+ */
 const HOP_BY_HOP = new Set([
+  EDGE_TTL_HEADER,
+  EDGE_VALIDATORS_HEADER,
   'connection',
   'keep-alive',
   'proxy-authenticate',
@@ -93,11 +103,18 @@ export function registerUpstream(app: FastifyInstance, o: UpstreamOptions): void
   )
   const retryAfter = Math.ceil(o.breakerResetMs / 1000)
 
-  async function relay(res: UpstreamResponse, reply: FastifyReply): Promise<FastifyReply> {
-    reply.code(res.statusCode).headers(endToEnd(res.headers))
+  /** Relays the answer; one the request may keep (edgeKey) is offered to the edge cache. */
+  async function relay(res: UpstreamResponse, reply: FastifyReply, edgeKey: string | undefined, askedAt: number): Promise<FastifyReply> {
+    const headers = endToEnd(res.headers)
+    reply.code(res.statusCode).headers(headers)
     const length = Number(res.headers['content-length'])
     if (Number.isFinite(length) && length <= BUFFER_LIMIT) {
-      return reply.send(Buffer.from(await res.body.arrayBuffer()))
+      const body = Buffer.from(await res.body.arrayBuffer())
+      if (edgeKey !== undefined && o.edge) {
+        const kept = o.edge.store(edgeKey, askedAt, { status: res.statusCode, headers, body }, res.headers)
+        reply.header('x-cache', kept ? 'MISS' : 'BYPASS')
+      }
+      return reply.send(body)
     }
     return reply.send(res.body)
   }
@@ -108,6 +125,31 @@ export function registerUpstream(app: FastifyInstance, o: UpstreamOptions): void
     scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body))
     const forward = async (req: FastifyRequest, reply: FastifyReply) => {
       await o.check(req)
+      const edge = o.edge
+      const edgeKey = edge?.keyFor(req)
+      let endFill: (() => void) | undefined
+      if (edge && edgeKey !== undefined) {
+        let copy = await edge.lookup(edgeKey)
+        if (!copy) {
+          const claim = edge.claimFill(edgeKey)
+          if (typeof claim === 'function') endFill = claim
+          else {
+            await claim
+            copy = await edge.lookup(edgeKey)
+            // Still nothing valid (a write meanwhile, or the call failed): call the service, waiting no more.
+            const again = copy ? undefined : edge.claimFill(edgeKey)
+            if (typeof again === 'function') endFill = again
+          }
+        }
+        if (copy) return reply.code(copy.status).headers(copy.headers).header('x-cache', 'HIT').send(copy.body)
+      }
+      try {
+        return await call(req, reply, edgeKey)
+      } finally {
+        endFill?.()
+      }
+    }
+    const call = async (req: FastifyRequest, reply: FastifyReply, edgeKey: string | undefined) => {
       const headers = endToEnd(req.headers)
       headers['x-request-id'] = req.id
       // Services behind the gateway see the client, not the gateway (per-IP limits in auth).
@@ -115,13 +157,14 @@ export function registerUpstream(app: FastifyInstance, o: UpstreamOptions): void
       headers['x-forwarded-for'] = req.ip
       const body = req.body as Buffer | undefined
       let res: UpstreamResponse
+      const askedAt = performance.now()
       try {
         res = await breaker.fire({ method: req.method as Dispatcher.HttpMethod, path: req.upstreamPath as string, headers, body })
       } catch (err) {
         if (!breaker.opened) o.logger.warn({ err, upstream: o.name }, 'upstream call failed')
         throw new UpstreamUnavailable(o.name, retryAfter)
       }
-      return relay(res, reply)
+      return relay(res, reply, edgeKey, askedAt)
     }
     for (const prefix of o.prefixes) {
       scope.all(`/v1/${prefix}`, forward)

@@ -120,13 +120,44 @@ function cacheContract(makeCache: () => Cache, cleanup: () => Promise<void> = as
     expect(reads.every((r) => r?.product.name === 'cold' && r.available === 7)).toBe(true)
     // Now cached: a further read loads nothing.
     const again = await h.ctx.cache.productWithStock(p.id, async () => ({ id: p.id, name: 'reloaded' }), async () => 0)
-    expect(again).toEqual({ product: { id: p.id, name: 'cold' }, available: 7 })
+    expect(again).toMatchObject({ product: { id: p.id, name: 'cold' }, available: 7 })
   })
 
   it('a product that does not exist is not cached and reads as null', async () => {
     const id = randomUUID()
     expect(await h.ctx.cache.productWithStock(id, async () => null, async () => 0)).toBeNull()
-    expect(await h.ctx.cache.productWithStock(id, async () => ({ id }), async () => 3)).toEqual({ product: { id }, available: 3 })
+    expect(await h.ctx.cache.productWithStock(id, async () => ({ id }), async () => 3)).toMatchObject({ product: { id }, available: 3 })
+  })
+
+  it("a read tells the gateway how to keep it: the product's token and stock entry, for what is left of the stock's second", async () => {
+    const p = await makeProduct(h, { categoryId, stock: 4 })
+    const policy = async () => {
+      const res = await get(p.id)
+      expect(res.statusCode).toBe(200)
+      const ttl = Number(res.headers['edge-cache-ttl-ms'])
+      const validators = Object.fromEntries(String(res.headers['edge-cache-validators']).split(' ').map((pair) => pair.split('=')))
+      return { ttl, validators, body: res.json() }
+    }
+    const first = await policy()
+    expect(first.ttl).toBeGreaterThan(0)
+    expect(first.ttl).toBeLessThanOrEqual(1000)
+    expect(Object.keys(first.validators).sort()).toEqual([`product:gen:p:${p.id}`, `product:stock:${p.id}`])
+    // The validators are what the cache holds now.
+    const held = await cache.mget(Object.keys(first.validators))
+    expect(held.map((v) => v ?? '')).toEqual(Object.values(first.validators))
+    expect(first.validators[`product:stock:${p.id}`]).toBe('4')
+    // An edit replaces the token; an admin stock change replaces the stock entry.
+    await h.app.inject({ method: 'PUT', url: `/products/${p.id}`, headers: h.admin, payload: { name: 'edited' } })
+    const edited = await policy()
+    expect(edited.validators[`product:gen:p:${p.id}`]).not.toBe(first.validators[`product:gen:p:${p.id}`])
+    await h.app.inject({ method: 'PUT', url: `/products/${p.id}/stock`, headers: h.admin, payload: { onHand: 9 } })
+    const restocked = await policy()
+    expect(restocked.validators[`product:stock:${p.id}`]).toBe('9')
+    expect(restocked.body.stock.available).toBe(9)
+    // Later reads within the second are allowed less: the stock entry is getting older.
+    await new Promise((r) => setTimeout(r, 300))
+    const later = await policy()
+    expect(later.ttl).toBeLessThanOrEqual(restocked.ttl - 250)
   })
 
   it('counts hits and misses in /metrics with a hit ratio', async () => {

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto'
 import type { Logger } from '@shop/platform/logger'
 import type { Metrics } from '@shop/platform/metrics'
+import type { EdgeCachePolicy } from '@shop/platform/edge-cache'
 import type { Cache } from '@shop/platform/ports'
 import { Counter } from 'prom-client'
 
@@ -17,6 +18,9 @@ import { Counter } from 'prom-client'
  * "delete the key" leaves open). Token and value come back in one MGET, so a cached
  * product read (token, product, stock) is one Redis round trip.
  * Stock is cached apart for one second; listings cache no stock at all.
+ * A product read also says how the gateway may keep it (edge-cache.ts): valid while the
+ * product's token and its stock entry are the ones read here, for as long as that entry
+ * has left to live, so stock in an edge copy is no older than in a read answered here.
  * Concurrent misses on one key in this process share one load (keyed by the token they
  * saw, so a reader never joins a load that began before the write it has seen).
  * A cache that fails is treated as a miss: reads fall through to PostgreSQL.
@@ -24,6 +28,11 @@ import { Counter } from 'prom-client'
 
 const GEN_TTL_MS = 24 * 3600_000
 const STOCK_TTL_MS = 1000
+/**
+ * A stock entry with less than this left is read again: an edge copy lives only as long as
+ * the entry it was built from, and copies of a few ms would send nearly every read through.
+ */
+const STOCK_REFRESH_BELOW_MS = 250
 const PREFIX = 'product:'
 
 export type CacheKind = 'product' | 'stock' | 'listing'
@@ -35,7 +44,7 @@ export interface CatalogCache {
     id: string,
     loadProduct: () => Promise<T | null>,
     loadStock: () => Promise<number>,
-  ): Promise<{ product: T; available: number } | null>
+  ): Promise<{ product: T; available: number; edge?: EdgeCachePolicy } | null>
   /** A listing page for the given (normalised) request; `ttlMs` bounds staleness of stock-dependent filters. */
   listing<T>(request: unknown, ttlMs: number, load: () => Promise<T>): Promise<T>
   /** After a product write has committed: its reads and every listing miss from now on. */
@@ -75,6 +84,16 @@ export function createCatalogCache(opts: CatalogCacheOptions): CatalogCache {
     } catch (err) {
       logger.warn({ err, keys }, 'cache read failed; reading from the database')
       return keys.map(() => null)
+    }
+  }
+
+  /** Like safeMget with each key's TTL; undefined when the cache failed (nothing known, not even absence). */
+  async function safeMgetWithTtl(keys: string[]): Promise<{ value: string | null; ttlMs: number | null }[] | undefined> {
+    try {
+      return await cache.mgetWithTtl(keys)
+    } catch (err) {
+      logger.warn({ err, keys }, 'cache read failed; reading from the database')
+      return undefined
     }
   }
 
@@ -134,19 +153,29 @@ export function createCatalogCache(opts: CatalogCacheOptions): CatalogCache {
     })
   }
 
-  /** Stock: a plain one-second entry, no generation (an admin change deletes it). */
-  async function resolveStock(id: string, stored: string | null, load: () => Promise<number | null>): Promise<number | null> {
-    if (stored !== null) {
+  /**
+   * Stock: a plain one-second entry, no generation (an admin change deletes it).
+   * Answers the level, how much longer it may be served (`ttlMs`, from the entry's TTL,
+   * or the full second less the load's own time when just read) and the entry as stored.
+   */
+  async function resolveStock(
+    id: string,
+    stored: { value: string | null; ttlMs: number | null },
+    load: () => Promise<number | null>,
+  ): Promise<{ value: number | null; ttlMs: number; entry: string }> {
+    if (stored.value !== null && (stored.ttlMs === null || stored.ttlMs >= STOCK_REFRESH_BELOW_MS)) {
       hit('stock')
-      return JSON.parse(stored) as number
+      return { value: JSON.parse(stored.value) as number, ttlMs: stored.ttlMs ?? 0, entry: stored.value }
     }
     miss('stock')
     const key = stockKey(id)
-    return shared(key, async () => {
-      const value = await load()
-      if (value !== null) await safeSet(key, JSON.stringify(value), STOCK_TTL_MS)
-      return value
+    const started = Date.now()
+    const value = await shared(key, async () => {
+      const loaded = await load()
+      if (loaded !== null) await safeSet(key, JSON.stringify(loaded), STOCK_TTL_MS)
+      return loaded
     })
+    return { value, ttlMs: Math.max(0, STOCK_TTL_MS - (Date.now() - started)), entry: value === null ? '' : JSON.stringify(value) }
   }
 
   async function bump(...keys: string[]): Promise<void> {
@@ -169,11 +198,16 @@ export function createCatalogCache(opts: CatalogCacheOptions): CatalogCache {
       return resolve('product', productKey(id), gen ?? '0', stored ?? null, opts.productTtlMs, load)
     },
     async productWithStock(id, loadProduct, loadStock) {
-      const [gen, stored, stock] = await safeMget([productGen(id), productKey(id), stockKey(id)])
-      const product = await resolve('product', productKey(id), gen ?? '0', stored ?? null, opts.productTtlMs, loadProduct)
+      const read = await safeMgetWithTtl([productGen(id), productKey(id), stockKey(id)])
+      const absent = { value: null, ttlMs: null }
+      const [gen, stored, stock] = read ?? [absent, absent, absent]
+      const product = await resolve('product', productKey(id), gen.value ?? '0', stored.value, opts.productTtlMs, loadProduct)
       if (product === null || product === undefined) return null
-      const available = await resolveStock(id, stock ?? null, loadStock)
-      return { product, available: available ?? 0 }
+      const available = await resolveStock(id, stock, loadStock)
+      // With the cache down the token is unknown: nothing could validate an edge copy.
+      // The stock entry is a validator too: an admin stock change (which deletes it) shows at once there as well.
+      const edge = read && { ttlMs: available.ttlMs, validators: { [productGen(id)]: gen.value ?? '', [stockKey(id)]: available.entry } }
+      return { product, available: available.value ?? 0, edge }
     },
     async listing(request, ttlMs, load) {
       const hash = createHash('sha256').update(JSON.stringify(request)).digest('base64url').slice(0, 32)

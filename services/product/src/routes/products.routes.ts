@@ -8,6 +8,7 @@ import {
   StockLevel,
 } from '@shop/contracts/product'
 import { requireRole } from '@shop/platform/auth'
+import { edgeCacheHeaders } from '@shop/platform/edge-cache'
 import { type App, problemResponses } from '@shop/platform/server'
 import { Type } from '@sinclair/typebox'
 import type { ProductContext } from '../context.ts'
@@ -36,7 +37,8 @@ export function registerProductRoutes(app: App, ctx: ProductContext): void {
     '/products/:id',
     { schema: { tags, params: IdParams, response: { 200: Product, ...problemResponses(400, 404) } } },
     async (req, reply) => {
-      const product = await getProduct(ctx, req.params.id)
+      const { product, edge } = await getProduct(ctx, req.params.id)
+      if (edge) reply.headers(edgeCacheHeaders(edge))
       return reply.header('etag', etagOf(product.version)).send(product)
     },
   )

@@ -1,0 +1,183 @@
+import { performance } from 'node:perf_hooks'
+import type { IncomingHttpHeaders } from 'node:http'
+import { EDGE_TTL_HEADER, EDGE_VALIDATORS_HEADER, readEdgeCachePolicy } from '@shop/platform/edge-cache'
+import type { Metrics } from '@shop/platform/metrics'
+import type { Cache } from '@shop/platform/ports'
+import { Counter } from 'prom-client'
+
+/**
+ * The gateway's copy of public answers that a service allows it to keep
+ * (@shop/platform/edge-cache): a hit costs one cache round trip instead of a call to the
+ * service. A copy is served only while its TTL lasts (measured from when the gateway
+ * asked, so never longer than the service allowed) and while every cache key the service
+ * named still holds the value it read; the check runs on every hit, in the shared cache,
+ * so every gateway replica sees a write at once. Only requests that carry no credentials
+ * and ask nothing conditional are answered or stored: what one caller may see is never
+ * shown to another, and a client's own freshness demands (no-cache) go to the service.
+ * While one request fetches a missing copy, others for the same URL wait for it and then
+ * check the copy it left like any other: a write that finished while they waited still
+ * makes them miss.
+ */
+
+export interface EdgeCacheOptions {
+  cache: Cache
+  /** Copies kept at most (oldest dropped first); 0 turns the edge cache off. */
+  maxEntries: number
+  /** Larger answers are not kept (default 64 KiB). */
+  maxBodyBytes?: number
+  metrics?: Metrics
+}
+
+export interface EdgeCopy {
+  status: number
+  headers: Record<string, string | string[]>
+  body: Buffer
+}
+
+interface Entry extends EdgeCopy {
+  keys: string[]
+  values: string[]
+  expiresAt: number
+}
+
+export type EdgeLookup = 'hit' | 'miss' | 'stale' | 'error'
+
+export interface EdgeCache {
+  /** The key a request is kept under, or undefined when it must go to the service. */
+  keyFor(req: { method: string; url: string; headers: IncomingHttpHeaders }): string | undefined
+  /** A copy still valid now, or undefined (and the copy dropped when stale). */
+  lookup(key: string): Promise<EdgeCopy | undefined>
+  /**
+   * Keeps an answer the service declared keepable; `askedAt` is performance.now() from
+   * before the call. Returns whether it was kept.
+   */
+  store(key: string, askedAt: number, copy: EdgeCopy, upstreamHeaders: IncomingHttpHeaders): boolean
+  /**
+   * For a miss: either the call to the service already under way for `key` (a promise to
+   * wait for, then look up again: the copy it leaves is checked like any other), or, when
+   * none is, this caller's own call marked as under way (a function that ends the mark).
+   * Decided synchronously, so of many concurrent misses exactly one calls the service
+   * when a popular copy expires.
+   */
+  claimFill(key: string): Promise<void> | (() => void)
+  readonly size: number
+}
+
+/** Headers a copy never replays: they describe one answer, not the resource. */
+const NOT_REPLAYED = new Set(['date', 'x-request-id', EDGE_TTL_HEADER, EDGE_VALIDATORS_HEADER])
+
+/** Request headers that make an answer personal or conditional. */
+const BYPASS_HEADERS = ['authorization', 'cookie', 'if-none-match', 'if-modified-since', 'if-match', 'if-unmodified-since', 'range']
+
+function noCache(value: string | string[] | undefined): boolean {
+  const text = Array.isArray(value) ? value.join(',') : (value ?? '')
+  return /no-cache|no-store|max-age=0/i.test(text)
+}
+
+export function createEdgeCache(opts: EdgeCacheOptions): EdgeCache {
+  const maxBodyBytes = opts.maxBodyBytes ?? 64 * 1024
+  const entries = new Map<string, Entry>()
+  const fills = new Map<string, Promise<void>>()
+  const registry = opts.metrics?.registry
+  const lookups = registry
+    ? new Counter({
+        name: 'gateway_edge_cache_lookups_total',
+        help: 'Edge cache lookups by result (hit, miss: no copy, stale: a copy outlived by a write or its TTL, error: the cache failed)',
+        labelNames: ['result'] as const,
+        registers: [registry],
+      })
+    : undefined
+  let hits = 0
+  let total = 0
+  opts.metrics?.gauge('gateway_edge_cache_hit_ratio', 'Share of edge cache lookups answered from a copy', () => (total === 0 ? 0 : hits / total))
+  opts.metrics?.gauge('gateway_edge_cache_entries', 'Copies the edge cache holds', () => entries.size)
+
+  function count(result: EdgeLookup): void {
+    total++
+    if (result === 'hit') hits++
+    lookups?.inc({ result })
+  }
+
+  return {
+    get size() {
+      return entries.size
+    },
+
+    keyFor(req) {
+      if (opts.maxEntries <= 0 || req.method !== 'GET') return undefined
+      const h = req.headers
+      for (const name of BYPASS_HEADERS) if (h[name] !== undefined) return undefined
+      if (noCache(h['cache-control']) || noCache(h.pragma)) return undefined
+      return req.url
+    },
+
+    async lookup(key) {
+      const entry = entries.get(key)
+      if (!entry) {
+        count('miss')
+        return undefined
+      }
+      if (performance.now() >= entry.expiresAt) {
+        entries.delete(key)
+        count('stale')
+        return undefined
+      }
+      let current: (string | null)[]
+      try {
+        current = await opts.cache.mget(entry.keys)
+      } catch {
+        // Nothing can vouch for the copy: the service answers (and reports the outage).
+        count('error')
+        return undefined
+      }
+      for (let i = 0; i < entry.keys.length; i++) {
+        if ((current[i] ?? '') !== entry.values[i]) {
+          if (entries.get(key) === entry) entries.delete(key)
+          count('stale')
+          return undefined
+        }
+      }
+      count('hit')
+      return entry
+    },
+
+    claimFill(key) {
+      const running = fills.get(key)
+      if (running) return running
+      let end!: () => void
+      const fill = new Promise<void>((resolve) => (end = resolve))
+      fills.set(key, fill)
+      return () => {
+        if (fills.get(key) === fill) fills.delete(key)
+        end()
+      }
+    },
+
+    store(key, askedAt, copy, upstreamHeaders) {
+      if (opts.maxEntries <= 0 || copy.status !== 200) return false
+      const policy = readEdgeCachePolicy(upstreamHeaders)
+      if (!policy || policy.ttlMs <= 0) return false
+      if (copy.body.length > maxBodyBytes) return false
+      if (upstreamHeaders['set-cookie'] !== undefined || upstreamHeaders.vary !== undefined) return false
+      if (/private|no-store/i.test(String(upstreamHeaders['cache-control'] ?? ''))) return false
+      const headers: Record<string, string | string[]> = {}
+      for (const name in copy.headers) if (!NOT_REPLAYED.has(name)) headers[name] = copy.headers[name]
+      const keys = Object.keys(policy.validators)
+      entries.delete(key)
+      while (entries.size >= opts.maxEntries) {
+        const oldest = entries.keys().next().value
+        if (oldest === undefined) break
+        entries.delete(oldest)
+      }
+      entries.set(key, {
+        status: copy.status,
+        headers,
+        body: copy.body,
+        keys,
+        values: keys.map((k) => policy.validators[k]),
+        expiresAt: askedAt + policy.ttlMs,
+      })
+      return true
+    },
+  }
+}
