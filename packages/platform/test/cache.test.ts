@@ -186,3 +186,45 @@ describe.each(adapters)('Cache contract ($name)', ({ enabled, make }) => {
     })
   })
 })
+
+describe.runIf(redisOk)('Redis cache reads', () => {
+  it('gets and mgets issued in one turn of the event loop reach Redis as one MGET, each caller with its own answer', async () => {
+    const cache = createRedisCache({ url: testRedisUrl(), prefix })
+    const scope = uniqueName('batch')
+    const monitor = await new Redis(testRedisUrl()).monitor()
+    const seen: string[][] = []
+    monitor.on('monitor', (_time: string, args: string[]) => {
+      if (args.some((a) => a.startsWith(`${prefix}${scope}`))) seen.push(args)
+    })
+    try {
+      await Promise.all([cache.set(`${scope}:a`, 'A', 10_000), cache.set(`${scope}:b`, 'B', 10_000)])
+      const [a, b, many, none] = await Promise.all([
+        cache.get(`${scope}:a`),
+        cache.get(`${scope}:b`),
+        cache.mget([`${scope}:b`, `${scope}:gone`, `${scope}:a`]),
+        cache.get(`${scope}:gone`),
+      ])
+      expect([a, b, many, none]).toEqual(['A', 'B', ['B', null, 'A'], null])
+      // Later reads, in a later turn, are a batch of their own.
+      expect(await cache.get(`${scope}:a`)).toBe('A')
+      // MONITOR reports a command once Redis has run it; give the stream a moment.
+      await sleep(100)
+      const reads = seen.filter((args) => ['get', 'mget'].includes(args[0]!.toLowerCase()))
+      expect(reads.map((args) => args[0]!.toLowerCase())).toEqual(['mget', 'mget'])
+      expect(reads[0]).toHaveLength(1 + 6)
+    } finally {
+      monitor.disconnect()
+      await cache.close()
+    }
+  })
+
+  it('a batch that fails fails every read in it as an outage (503)', async () => {
+    const cache = createRedisCache({ url: 'redis://127.0.0.1:1', prefix, connectTimeoutMs: 200 })
+    const results = await Promise.allSettled([cache.get('x'), cache.mget(['y', 'z'])])
+    for (const r of results) {
+      expect(r.status).toBe('rejected')
+      expect((r as PromiseRejectedResult).reason).toMatchObject({ status: 503 })
+    }
+    await cache.close()
+  })
+})

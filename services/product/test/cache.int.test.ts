@@ -81,6 +81,9 @@ function cacheContract(makeCache: () => Cache, cleanup: () => Promise<void> = as
       await gate
       return { ...p, name: 'before' }
     })
+    // The reader's token read goes out at the end of this turn (reads are batched per turn);
+    // the write comes after it, as a write that follows a started read does.
+    await new Promise((r) => setImmediate(r))
     await h.ctx.cache.productChanged(p.id)
     release()
     await slow
