@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url'
 import { testAmqpUrl, testRedisUrl } from '@shop/platform/testing'
 import { machineInfo, describeMachine } from './lib/machine.ts'
 import { loadScenarios, selectScenarios } from './lib/registry.ts'
+import { combineRounds } from './lib/rounds.ts'
 import { type RunSettings, writeResultsMarkdown } from './lib/results-md.ts'
 import { renderTextTable } from './lib/table.ts'
 import { type BenchContext, type Outcome, type Scenario, SkipScenario } from './lib/types.ts'
@@ -38,6 +39,7 @@ function settingsFromArgs(argv: string[]): RunSettings {
     warmupSec: smoke ? 0 : Math.min(3, Math.max(1, Math.round(durationSec / 5))),
     connections: positiveInt('BENCH_CONNECTIONS', 50),
     pipelining: positiveInt('BENCH_PIPELINING', 1),
+    rounds: positiveInt('BENCH_ROUNDS', 1),
     smoke,
     filters: argv.filter((a) => !a.startsWith('--')),
   }
@@ -91,11 +93,18 @@ async function main(): Promise<void> {
   const scenarios = selectScenarios(await loadScenarios(join(benchDir, 'scenarios')), settings.filters)
   process.stderr.write(
     `${describeMachine(machine)}\n${scenarios.length} scenarios, ${settings.durationSec} s each` +
-      ` (+${settings.warmupSec} s warm-up), ${settings.connections} connections, pipelining ${settings.pipelining}\n`,
+      ` (+${settings.warmupSec} s warm-up), ${settings.connections} connections, pipelining ${settings.pipelining}` +
+      `${settings.rounds > 1 ? `, ${settings.rounds} rounds` : ''}\n`,
   )
   const started = new Date()
-  const outcomes: Outcome[] = []
-  for (const s of scenarios) outcomes.push(await runOne(s, settings))
+  const rounds: Outcome[][] = []
+  for (let r = 1; r <= settings.rounds; r++) {
+    if (settings.rounds > 1) process.stderr.write(`round ${r} of ${settings.rounds}\n`)
+    const round: Outcome[] = []
+    for (const s of scenarios) round.push(await runOne(s, settings))
+    rounds.push(round)
+  }
+  const outcomes = combineRounds(rounds)
 
   process.stdout.write(`\n${renderTextTable(outcomes)}\n`)
   const file = join(benchDir, 'results.md')

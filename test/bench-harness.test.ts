@@ -3,6 +3,7 @@ import { parsePgbenchLog, parsePgbenchSummary, pgbenchConnection } from '../benc
 import { selectScenarios } from '../bench/lib/registry.ts'
 import { type AutocannonSummary, formatRatio, percentile, percentilesFromAutocannon, toResult } from '../bench/lib/result.ts'
 import { renderResultsMarkdown } from '../bench/lib/results-md.ts'
+import { combineRounds } from '../bench/lib/rounds.ts'
 import { formatMs, formatRate, renderMarkdownTable, renderTextTable } from '../bench/lib/table.ts'
 import type { Outcome, Result, Scenario } from '../bench/lib/types.ts'
 
@@ -119,12 +120,53 @@ describe('table printer', () => {
 
   it('puts the machine, the date and the settings above the table in results.md', () => {
     const machine = { cores: 2, cpuModel: 'AMD EPYC', node: 'v20.20.2', memoryGiB: 23.5, loadAverage: 0.5 }
-    const settings = { durationSec: 5, warmupSec: 1, connections: 50, pipelining: 1, smoke: false, filters: [] }
+    const settings = { durationSec: 5, warmupSec: 1, connections: 50, pipelining: 1, rounds: 1, smoke: false, filters: [] }
     const md = renderResultsMarkdown(outcomes, machine, settings, new Date('2025-01-02T03:04:05Z'))
     expect(md).toContain('- Date: 2025-01-02T03:04:05.000Z')
     expect(md).toContain('- Machine: 2 cores, AMD EPYC, Node v20.20.2, 23.5 GiB RAM, load average 0.5 at start')
     expect(md).toContain('5 s measured after 1 s warm-up each; autocannon 50 connections, pipelining 1')
+    expect(md).not.toContain('- Rounds:')
     expect(md.indexOf('- Date:')).toBeLessThan(md.indexOf('| scenario |'))
+    expect(renderResultsMarkdown(outcomes, machine, { ...settings, rounds: 3 }, new Date())).toContain('- Rounds: 3; each row is the median round')
+  })
+})
+
+describe('several rounds', () => {
+  const round = (raw: number, cached: number | 'failed', p99 = 10): Outcome[] => [
+    { name: 'raw-fastify', group: 'baseline', result: { ...result(raw), p99Ms: p99 } },
+    cached === 'failed'
+      ? { name: 'cached', group: 'catalogue', baseline: 'raw-fastify', failed: 'boom' }
+      : { name: 'cached', group: 'catalogue', baseline: 'raw-fastify', result: { ...result(cached, `run at ${cached}`), p99Ms: p99 } },
+  ]
+
+  it('one round is passed through as it is', () => {
+    const only = round(20_000, 5_000)
+    expect(combineRounds([only])).toBe(only)
+  })
+
+  it('shows the median round with its own latencies and notes, and the median of the per-round ratios', () => {
+    // Ratios per round: 0.25, 0.40, 0.30; the host was slow in round 2 for the baseline only.
+    const combined = combineRounds([round(40_000, 10_000, 11), round(25_000, 10_000, 22), round(40_000, 12_000, 33)])
+    const cached = combined.find((o) => o.name === 'cached')!
+    expect(cached.result!.requestsPerSec).toBe(10_000)
+    expect(cached.ratio).toBeCloseTo(0.3, 10)
+    expect([11, 22]).toContain(cached.result!.p99Ms)
+    expect(cached.result!.notes).toMatch(/^run at 10000; median of 3 rounds \(requests\/s 10,000, 10,000, 12,000; ratio to raw-fastify per round 0\.25, 0\.40, 0\.30\)$/)
+    const raw = combined.find((o) => o.name === 'raw-fastify')!
+    expect(raw.result!.requestsPerSec).toBe(40_000)
+    expect(raw.ratio).toBeUndefined()
+    expect(renderTextTable(combined)).toContain('0.30× raw-fastify')
+  })
+
+  it('leaves out failed rounds and says how many there were; all failed keeps the failure', () => {
+    const combined = combineRounds([round(40_000, 'failed'), round(40_000, 16_000), round(40_000, 12_000)])
+    const cached = combined.find((o) => o.name === 'cached')!
+    expect(cached.result!.requestsPerSec).toBe(14_000)
+    expect(cached.ratio).toBeCloseTo(0.35, 10)
+    expect(cached.result!.notes).toContain('1 round(s) failed or skipped')
+    const failed = combineRounds([round(1, 'failed'), round(1, 'failed')]).find((o) => o.name === 'cached')!
+    expect(failed.failed).toBe('boom')
+    expect(failed.result).toBeUndefined()
   })
 })
 

@@ -8,6 +8,8 @@ export interface RunSettings {
   warmupSec: number
   connections: number
   pipelining: number
+  /** Times the whole selection runs (BENCH_ROUNDS); rows show the median round. */
+  rounds: number
   smoke: boolean
   filters: string[]
 }
@@ -21,11 +23,14 @@ export function renderResultsMarkdown(outcomes: Outcome[], machine: MachineInfo,
     `- Date: ${date.toISOString()}`,
     `- Machine: ${describeMachine(machine)}`,
     `- Runs: ${settings.durationSec} s measured${settings.warmupSec ? ` after ${settings.warmupSec} s warm-up` : ''} each; ${load}`,
+    ...(settings.rounds > 1
+      ? [`- Rounds: ${settings.rounds}; each row is the median round, each ratio the median of the per-round ratios (the notes list every round)`]
+      : []),
     ...(settings.filters.length ? [`- Filter: ${settings.filters.join(', ')} (baselines always run)`] : []),
     ...(settings.smoke ? ['- Smoke run: the harness was exercised, the figures mean nothing'] : []),
     '',
     'Produced by `npm run bench`; the ratio column compares requests/s with the baseline',
-    'measured in the same run. Benchmarks are not tests: nothing here is asserted.',
+    'measured in the same run (the same round). Benchmarks are not tests: nothing here is asserted.',
     '',
     renderMarkdownTable(outcomes),
     '',

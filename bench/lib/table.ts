@@ -28,7 +28,11 @@ export function orderOutcomes(outcomes: Outcome[]): Outcome[] {
 export function tableCells(outcomes: Outcome[]): string[][] {
   const byName = new Map(outcomes.map((o) => [o.name, o]))
   return orderOutcomes(outcomes).map((o) => {
-    const ratio = o.baseline ? formatRatio(o.result?.requestsPerSec ?? Number.NaN, byName.get(o.baseline)?.result?.requestsPerSec, o.baseline) : '—'
+    const ratio = !o.baseline
+      ? '—'
+      : o.ratio !== undefined
+        ? formatRatio(o.ratio, 1, o.baseline)
+        : formatRatio(o.result?.requestsPerSec ?? Number.NaN, byName.get(o.baseline)?.result?.requestsPerSec, o.baseline)
     if (!o.result) return [o.name, o.skipped ? 'skipped' : 'failed', '—', '—', '—', '—', '—']
     const r = o.result
     return [o.name, formatRate(r.requestsPerSec), formatMs(r.p50Ms), formatMs(r.p95Ms), formatMs(r.p99Ms), String(r.errors), ratio]

@@ -65,6 +65,8 @@ export interface Outcome {
   group?: string
   baseline?: string
   result?: Result
+  /** With several rounds: the median of the per-round ratios to the baseline (otherwise the table divides the two rows). */
+  ratio?: number
   skipped?: string
   failed?: string
 }

@@ -1,0 +1,54 @@
+import { formatRate } from './table.ts'
+import type { Outcome } from './types.ts'
+
+/**
+ * BENCH_ROUNDS > 1: every selected scenario runs once per round, in the same order, so a
+ * scenario and its baseline are measured minutes apart in every round. On a shared VM the
+ * host's load drifts between runs by more than most changes being measured; one run's
+ * ratio can be off by a third. The combined row is the round with the median requests/s
+ * (its latencies and notes as measured), and its ratio is the median of the per-round
+ * ratios (each against the baseline of the same round), so a slow stretch of the host
+ * shifts one round's pair, not the figure.
+ */
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = Math.floor(sorted.length / 2)
+  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2
+}
+
+/** One outcome per scenario from several rounds' outcomes (each round in the same order). */
+export function combineRounds(rounds: Outcome[][]): Outcome[] {
+  if (rounds.length === 1) return rounds[0] ?? []
+  const first = rounds[0] ?? []
+  return first.map((o) => {
+    const runs = rounds.map((round) => round.find((r) => r.name === o.name)).filter((r): r is Outcome => r !== undefined)
+    const measured = runs.filter((r) => r.result)
+    if (measured.length === 0) return o
+    const rates = measured.map((r) => r.result!.requestsPerSec)
+    const mid = median(rates)
+    // The round closest to the median stands for the scenario (an even count has no middle round).
+    const chosen = measured.reduce((best, r) =>
+      Math.abs(r.result!.requestsPerSec - mid) < Math.abs(best.result!.requestsPerSec - mid) ? r : best,
+    )
+    const ratios: number[] = []
+    if (o.baseline) {
+      rounds.forEach((round) => {
+        const self = round.find((r) => r.name === o.name)?.result
+        const base = round.find((r) => r.name === o.baseline)?.result
+        if (self && base && base.requestsPerSec > 0) ratios.push(self.requestsPerSec / base.requestsPerSec)
+      })
+    }
+    const failedRounds = runs.length - measured.length
+    const summary =
+      `median of ${measured.length} rounds (requests/s ${rates.map(formatRate).join(', ')}` +
+      (ratios.length ? `; ratio to ${o.baseline} per round ${ratios.map((r) => r.toFixed(2)).join(', ')}` : '') +
+      `)${failedRounds ? `; ${failedRounds} round(s) failed or skipped` : ''}`
+    const notes = chosen.result!.notes ? `${chosen.result!.notes}; ${summary}` : summary
+    return {
+      ...chosen,
+      result: { ...chosen.result!, requestsPerSec: mid, notes },
+      ...(ratios.length ? { ratio: median(ratios) } : {}),
+    }
+  })
+}
