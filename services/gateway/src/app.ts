@@ -64,7 +64,12 @@ export async function buildApp(deps: GatewayDeps): Promise<FastifyInstance> {
     credentialPerIpPerMinute: config.AUTH_RATE_LIMIT_PER_MINUTE,
   })
   registerAdminRoutes(app, { urls: deps.urls, check, admin: deps.admin })
-  const edge = createEdgeCache({ cache: deps.cache, maxEntries: config.EDGE_CACHE_MAX_ENTRIES, metrics: app.metrics })
+  const edge = createEdgeCache({
+    cache: deps.cache,
+    maxEntries: config.EDGE_CACHE_MAX_ENTRIES,
+    maxBytes: config.EDGE_CACHE_MAX_BYTES,
+    metrics: app.metrics,
+  })
   for (const [name, prefixes] of Object.entries(ROUTE_TABLE) as [ServiceName, string[]][]) {
     registerUpstream(app, {
       name,

@@ -12,6 +12,8 @@ export const GatewayConfig = Type.Object({
   BREAKER_RESET_MS: Env.int(5_000, 100),
   /** Public answers kept in the gateway's edge cache at most; 0 turns it off. */
   EDGE_CACHE_MAX_ENTRIES: Env.int(10_000, 0),
+  /** Bytes of answer bodies the edge cache holds at most (an answer larger than this is never kept). */
+  EDGE_CACHE_MAX_BYTES: Env.int(32 * 1024 * 1024, 1024),
 })
 export type GatewayConfig = Static<typeof GatewayConfig>
 

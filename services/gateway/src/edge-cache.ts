@@ -23,6 +23,11 @@ export interface EdgeCacheOptions {
   cache: Cache
   /** Copies kept at most (oldest dropped first); 0 turns the edge cache off. */
   maxEntries: number
+  /**
+   * Bytes of bodies kept at most (default 32 MiB), whatever the entry count: URLs are
+   * the client's to choose, so many large answers must not fill the gateway's memory.
+   */
+  maxBytes?: number
   /** Larger answers are not kept (default 64 KiB). */
   maxBodyBytes?: number
   metrics?: Metrics
@@ -61,6 +66,8 @@ export interface EdgeCache {
    */
   claimFill(key: string): Promise<void> | (() => void)
   readonly size: number
+  /** Bytes of bodies held. */
+  readonly bytes: number
 }
 
 /** Headers a copy never replays: they describe one answer, not the resource. */
@@ -75,8 +82,15 @@ function noCache(value: string | string[] | undefined): boolean {
 }
 
 export function createEdgeCache(opts: EdgeCacheOptions): EdgeCache {
-  const maxBodyBytes = opts.maxBodyBytes ?? 64 * 1024
+  const maxBytes = opts.maxBytes ?? 32 * 1024 * 1024
+  const maxBodyBytes = Math.min(opts.maxBodyBytes ?? 64 * 1024, maxBytes)
   const entries = new Map<string, Entry>()
+  let bytes = 0
+  const drop = (key: string, entry: Entry) => {
+    if (entries.get(key) !== entry) return
+    entries.delete(key)
+    bytes -= entry.body.length
+  }
   const fills = new Map<string, Promise<void>>()
   const registry = opts.metrics?.registry
   const lookups = registry
@@ -91,6 +105,7 @@ export function createEdgeCache(opts: EdgeCacheOptions): EdgeCache {
   let total = 0
   opts.metrics?.gauge('gateway_edge_cache_hit_ratio', 'Share of edge cache lookups answered from a copy', () => (total === 0 ? 0 : hits / total))
   opts.metrics?.gauge('gateway_edge_cache_entries', 'Copies the edge cache holds', () => entries.size)
+  opts.metrics?.gauge('gateway_edge_cache_bytes', 'Bytes of answer bodies the edge cache holds', () => bytes)
 
   function count(result: EdgeLookup): void {
     total++
@@ -101,6 +116,9 @@ export function createEdgeCache(opts: EdgeCacheOptions): EdgeCache {
   return {
     get size() {
       return entries.size
+    },
+    get bytes() {
+      return bytes
     },
 
     keyFor(req) {
@@ -118,7 +136,7 @@ export function createEdgeCache(opts: EdgeCacheOptions): EdgeCache {
         return undefined
       }
       if (performance.now() >= entry.expiresAt) {
-        entries.delete(key)
+        drop(key, entry)
         count('stale')
         return undefined
       }
@@ -132,7 +150,7 @@ export function createEdgeCache(opts: EdgeCacheOptions): EdgeCache {
       }
       for (let i = 0; i < entry.keys.length; i++) {
         if ((current[i] ?? '') !== entry.values[i]) {
-          if (entries.get(key) === entry) entries.delete(key)
+          drop(key, entry)
           count('stale')
           return undefined
         }
@@ -163,12 +181,14 @@ export function createEdgeCache(opts: EdgeCacheOptions): EdgeCache {
       const headers: Record<string, string | string[]> = {}
       for (const name in copy.headers) if (!NOT_REPLAYED.has(name)) headers[name] = copy.headers[name]
       const keys = Object.keys(policy.validators)
-      entries.delete(key)
-      while (entries.size >= opts.maxEntries) {
-        const oldest = entries.keys().next().value
+      const previous = entries.get(key)
+      if (previous) drop(key, previous)
+      while (entries.size >= opts.maxEntries || bytes + copy.body.length > maxBytes) {
+        const oldest = entries.entries().next().value
         if (oldest === undefined) break
-        entries.delete(oldest)
+        drop(oldest[0], oldest[1])
       }
+      bytes += copy.body.length
       entries.set(key, {
         status: copy.status,
         headers,

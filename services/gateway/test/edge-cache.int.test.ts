@@ -47,12 +47,13 @@ async function startUpstream(cache: () => Cache): Promise<Upstream> {
       if (id === 'missing') return reply.code(404).send({ code: 'not_found' })
       return reply.header('set-cookie', 'a=b').send({ served: up.calls.get(req.url) })
     }
-    const ttl = Number((req.query as { ttl?: string }).ttl ?? 10_000)
+    const query = req.query as { ttl?: string; pad?: string }
+    const ttl = Number(query.ttl ?? 10_000)
     // Like the product service: the token first, then the (slow) load it vouches for.
     const token = (await cache().get(`item:${id}`)) ?? ''
     if (up.delayMs) await sleep(up.delayMs)
     reply.headers(edgeCacheHeaders({ ttlMs: ttl, validators: { [`item:${id}`]: token } }))
-    return reply.header('etag', `"${token}"`).send({ id, token, served: up.calls.get(req.url) })
+    return reply.header('etag', `"${token}"`).send({ id, token, served: up.calls.get(req.url), pad: 'x'.repeat(Number(query.pad ?? 0)) })
   })
   // Not keepable: no edge headers.
   up.app.get('/products', async (req) => {
@@ -255,6 +256,22 @@ describe.each(adapters)('gateway edge cache ($name)', ({ enabled, make }) => {
       expect(res.headers['edge-cache-ttl-ms']).toBeUndefined()
       expect(calls(`/products/${d}`)).toBe(2)
       await off.close()
+    })
+
+    it('holds at most EDGE_CACHE_MAX_BYTES of bodies (oldest dropped first) and never keeps a larger answer', async () => {
+      const small = await buildGateway({ EDGE_CACHE_MAX_BYTES: '1024' })
+      const [a, b, c] = [item(), item(), item()]
+      for (const id of [a, b, c]) await get(`/v1/products/${id}?pad=400`, {}, small)
+      expect((await get(`/v1/products/${c}?pad=400`, {}, small)).headers['x-cache']).toBe('HIT')
+      expect((await get(`/v1/products/${b}?pad=400`, {}, small)).headers['x-cache']).toBe('HIT')
+      expect((await get(`/v1/products/${a}?pad=400`, {}, small)).headers['x-cache']).toBe('MISS')
+      const big = item()
+      expect((await get(`/v1/products/${big}?pad=2000`, {}, small)).headers['x-cache']).toBe('BYPASS')
+      expect((await get(`/v1/products/${big}?pad=2000`, {}, small)).headers['x-cache']).toBe('BYPASS')
+      const held = Number(/gateway_edge_cache_bytes\{service="gateway"\} (\d+)/.exec((await get('/metrics', {}, small)).body)?.[1])
+      expect(held).toBeGreaterThan(800)
+      expect(held).toBeLessThanOrEqual(1024)
+      await small.close()
     })
 
     it('reports lookups by result and the hit ratio in /metrics', async () => {
