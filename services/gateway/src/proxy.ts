@@ -129,25 +129,51 @@ export function registerUpstream(app: FastifyInstance, o: UpstreamOptions): void
       const edgeKey = edge?.keyFor(req)
       let endFill: (() => void) | undefined
       if (edge && edgeKey !== undefined) {
-        let copy = await edge.lookup(edgeKey)
+        let { copy, refreshDue, result } = await edge.lookup(edgeKey)
         if (!copy) {
           const claim = edge.claimFill(edgeKey)
           if (typeof claim === 'function') endFill = claim
           else {
             await claim
-            copy = await edge.lookup(edgeKey)
+            ;({ copy, refreshDue } = await edge.lookup(edgeKey))
+            if (copy) result = 'coalesced'
             // Still nothing valid (a write meanwhile, or the call failed): call the service, waiting no more.
             const again = copy ? undefined : edge.claimFill(edgeKey)
             if (typeof again === 'function') endFill = again
           }
         }
-        if (copy) return reply.code(copy.status).headers(copy.headers).header('x-cache', 'HIT').send(copy.body)
+        edge.record(result)
+        if (copy) {
+          if (refreshDue) refreshAhead(req, edge, edgeKey)
+          return reply.code(copy.status).headers(copy.headers).header('x-cache', 'HIT').send(copy.body)
+        }
       }
       try {
         return await call(req, reply, edgeKey)
       } finally {
         endFill?.()
       }
+    }
+    /** Fetches a copy about to expire again without making anyone wait for it (at most one fetch per URL). */
+    const refreshAhead = (req: FastifyRequest, edge: EdgeCache, edgeKey: string) => {
+      const claim = edge.claimFill(edgeKey)
+      if (typeof claim !== 'function') return
+      const headers = endToEnd(req.headers)
+      headers['x-request-id'] = req.id
+      headers['x-forwarded-for'] = req.ip
+      // Fresh data, not what the service's own cache has left of its second.
+      headers['cache-control'] = 'no-cache'
+      const askedAt = performance.now()
+      breaker
+        .fire({ method: 'GET', path: req.upstreamPath as string, headers })
+        .then(async (res) => {
+          const length = Number(res.headers['content-length'])
+          if (res.statusCode !== 200 || !Number.isFinite(length) || length > BUFFER_LIMIT) return res.body.dump()
+          const body = Buffer.from(await res.body.arrayBuffer())
+          edge.store(edgeKey, askedAt, { status: res.statusCode, headers: endToEnd(res.headers), body }, res.headers)
+        })
+        .catch((err: unknown) => o.logger.debug({ err, upstream: o.name }, 'edge refresh failed'))
+        .finally(claim)
     }
     const call = async (req: FastifyRequest, reply: FastifyReply, edgeKey: string | undefined) => {
       const headers = endToEnd(req.headers)

@@ -27,20 +27,25 @@ const redisPrefix = `${uniqueName('edge')}:`
 interface Upstream {
   app: FastifyInstance
   calls: Map<string, number>
+  /** The cache-control header of the latest call per URL. */
+  cacheControl: Map<string, string | undefined>
   /** The token each item's answers name as their validator; a "write" changes it in the cache. */
   version: Map<string, number>
   delayMs: number
 }
 
 async function startUpstream(cache: () => Cache): Promise<Upstream> {
-  const up: Upstream = { app: Fastify(), calls: new Map(), version: new Map(), delayMs: 0 }
-  const count = (url: string) => up.calls.set(url, (up.calls.get(url) ?? 0) + 1)
+  const up: Upstream = { app: Fastify(), calls: new Map(), cacheControl: new Map(), version: new Map(), delayMs: 0 }
+  const count = (url: string, headers: Record<string, unknown> = {}) => {
+    up.calls.set(url, (up.calls.get(url) ?? 0) + 1)
+    up.cacheControl.set(url, headers['cache-control'] as string | undefined)
+  }
   up.app.get('/health', async () => ({ status: 'ok' }))
   up.app.get('/openapi.json', async () => ({ openapi: '3.1.0', info: { title: 'product', version: '1' }, paths: {} }))
   // Keepable: validated by the item's token, kept for ?ttl= ms (default 10 s); except
   // 'missing' (a 404) and 'cookie' (sets one), which declare themselves keepable too.
   up.app.get('/products/:id', async (req, reply) => {
-    count(req.url)
+    count(req.url, req.headers)
     const { id } = req.params as { id: string }
     if (id === 'missing' || id === 'cookie') {
       reply.headers(edgeCacheHeaders({ ttlMs: 10_000, validators: { 'item:x': '' } }))
@@ -162,12 +167,14 @@ describe.each(adapters)('gateway edge cache ($name)', ({ enabled, make }) => {
 
     it('a copy is served no longer than the upstream allowed', async () => {
       const id = item()
-      const url = `/v1/products/${id}?ttl=300`
+      const url = `/v1/products/${id}?ttl=1000`
       await get(url)
+      // Within the first half of its life: a hit that starts no refresh.
       expect((await get(url)).headers['x-cache']).toBe('HIT')
-      await sleep(350)
+      await sleep(1050)
       expect((await get(url)).headers['x-cache']).toBe('MISS')
-      expect(calls(`/products/${id}?ttl=300`)).toBe(2)
+      expect(calls(`/products/${id}?ttl=1000`)).toBe(2)
+      expect(up.cacheControl.get(`/products/${id}?ttl=1000`)).toBeUndefined()
     })
 
     it('a request with credentials or conditions is never answered from a copy nor kept', async () => {
@@ -201,13 +208,47 @@ describe.each(adapters)('gateway edge cache ($name)', ({ enabled, make }) => {
       }
     })
 
+    /** Requests counted by result in /metrics so far. */
+    async function results(): Promise<Record<string, number>> {
+      const text = (await get('/metrics')).body
+      const out: Record<string, number> = {}
+      for (const m of text.matchAll(/gateway_edge_cache_lookups_total\{result="(\w+)",service="gateway"\} (\d+)/g)) out[m[1]!] = Number(m[2])
+      return out
+    }
+
     it('concurrent misses for one URL make one upstream call, and all get the answer', async () => {
       const id = item()
       up.delayMs = 150
+      const before = await results()
       const answers = await Promise.all(Array.from({ length: 8 }, () => get(`/v1/products/${id}`)))
       expect(answers.map((a) => a.statusCode)).toEqual(Array(8).fill(200))
       expect(new Set(answers.map((a) => a.json().served))).toEqual(new Set([1]))
       expect(calls(`/products/${id}`)).toBe(1)
+      // Counted once per request: one miss (the caller), seven answered by its copy.
+      const after = await results()
+      expect((after.miss ?? 0) - (before.miss ?? 0)).toBe(1)
+      expect((after.coalesced ?? 0) - (before.coalesced ?? 0)).toBe(7)
+    })
+
+    it('a copy about to expire is fetched again in the background while it still answers', async () => {
+      const id = item()
+      const url = `/v1/products/${id}?ttl=1000`
+      await get(url)
+      // Past half its life (timers only ever fire late; a late one still leaves up to 400 ms).
+      await sleep(600)
+      // This read is answered by the copy and starts one refresh.
+      const due = await get(url)
+      expect(due.headers['x-cache']).toBe('HIT')
+      expect(due.json().served).toBe(1)
+      expect((await get(url)).headers['x-cache']).toBe('HIT')
+      await sleep(500)
+      // Past the first copy's second: the refreshed copy answers, nobody waited for it.
+      const later = await get(url)
+      expect(later.headers['x-cache']).toBe('HIT')
+      expect(later.json().served).toBe(2)
+      expect(calls(`/products/${id}?ttl=1000`)).toBe(2)
+      // The refresh asked the service for fresh data, not its own cache's rest of the second.
+      expect(up.cacheControl.get(`/products/${id}?ttl=1000`)).toBe('no-cache')
     })
 
     it('a waiter still checks the copy it waited for: a write during the call sends it to the upstream', async () => {

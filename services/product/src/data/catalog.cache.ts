@@ -44,6 +44,7 @@ export interface CatalogCache {
     id: string,
     loadProduct: () => Promise<T | null>,
     loadStock: () => Promise<number>,
+    opts?: { freshStock?: boolean },
   ): Promise<{ product: T; available: number; edge?: EdgeCachePolicy } | null>
   /** A listing page for the given (normalised) request; `ttlMs` bounds staleness of stock-dependent filters. */
   listing<T>(request: unknown, ttlMs: number, load: () => Promise<T>): Promise<T>
@@ -197,10 +198,12 @@ export function createCatalogCache(opts: CatalogCacheOptions): CatalogCache {
       const [gen, stored] = await safeMget([productGen(id), productKey(id)])
       return resolve('product', productKey(id), gen ?? '0', stored ?? null, opts.productTtlMs, load)
     },
-    async productWithStock(id, loadProduct, loadStock) {
+    async productWithStock(id, loadProduct, loadStock, readOpts) {
       const read = await safeMgetWithTtl([productGen(id), productKey(id), stockKey(id)])
       const absent = { value: null, ttlMs: null }
-      const [gen, stored, stock] = read ?? [absent, absent, absent]
+      const [gen, stored, cachedStock] = read ?? [absent, absent, absent]
+      // Asked for fresh stock (the gateway renewing its copy, or a client's no-cache): read it again.
+      const stock = readOpts?.freshStock ? absent : cachedStock
       const product = await resolve('product', productKey(id), gen.value ?? '0', stored.value, opts.productTtlMs, loadProduct)
       if (product === null || product === undefined) return null
       const available = await resolveStock(id, stock, loadStock)

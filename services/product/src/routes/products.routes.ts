@@ -37,7 +37,9 @@ export function registerProductRoutes(app: App, ctx: ProductContext): void {
     '/products/:id',
     { schema: { tags, params: IdParams, response: { 200: Product, ...problemResponses(400, 404) } } },
     async (req, reply) => {
-      const { product, edge } = await getProduct(ctx, req.params.id)
+      // `Cache-Control: no-cache` (the gateway renewing its copy, or a client) asks for stock read now.
+      const freshStock = /no-cache|max-age=0/i.test(String(req.headers['cache-control'] ?? ''))
+      const { product, edge } = await getProduct(ctx, req.params.id, { freshStock })
       if (edge) reply.headers(edgeCacheHeaders(edge))
       return reply.header('etag', etagOf(product.version)).send(product)
     },

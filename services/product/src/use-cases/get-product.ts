@@ -6,14 +6,20 @@ import { findProduct } from '../data/product.repository.ts'
 import { ProductNotFound } from '../product.errors.ts'
 
 /**
- * A live product with its available stock (at most one second old), and how long the
- * gateway may keep the answer (none when the cache is down); 404 when unknown or deleted.
+ * A live product with its available stock (at most one second old, or read now with
+ * freshStock), and how long the gateway may keep the answer (none when the cache is
+ * down); 404 when unknown or deleted.
  */
-export async function getProduct(ctx: ProductContext, id: string): Promise<{ product: Product; edge?: EdgeCachePolicy }> {
+export async function getProduct(
+  ctx: ProductContext,
+  id: string,
+  opts: { freshStock?: boolean } = {},
+): Promise<{ product: Product; edge?: EdgeCachePolicy }> {
   const found = await ctx.cache.productWithStock(
     id,
     () => findProduct(ctx.pool, id),
     async () => (await stockLevel(ctx.pool, id))?.available ?? 0,
+    opts,
   )
   if (!found) throw new ProductNotFound(id)
   return { product: { ...found.product, stock: { available: found.available } }, edge: found.edge }
