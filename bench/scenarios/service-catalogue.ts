@@ -98,7 +98,8 @@ export const searchPage: Scenario = {
       ...r,
       notes:
         `${CATALOGUE_SIZE.toLocaleString('en-US')} products; q cycles through ${KOREAN_TERMS.join(', ')}, each a full page of 20; ` +
-        'pages come from the listing cache once computed (30-s TTL), stock is read fresh from PostgreSQL on every request',
+        "the gateway answers from its edge copy while the catalogue's token stands, for at most a second (the copy's stock was read " +
+        'fresh from PostgreSQL when the product service answered; the page itself comes from the listing cache, 30-s TTL)',
     }
   },
   async teardown() {

@@ -149,5 +149,31 @@ for (const [mode, startShop, enabled] of modes) {
       await client.get(`/products/${other}`)
       expect((await client.get(`/products/${other}`, buyer.token)).headers.get('x-cache')).toBeNull()
     }, 60_000)
+
+    it("listing and category pages are answered from the gateway's copy until the catalogue changes", async () => {
+      const first = await createProduct(client, adminToken, 5_000, 3)
+      const categoryId = (await client.get(`/products/${first}`)).body.categoryId as string
+      const page = `/products?category=${categoryId}&sort=newest`
+      expect((await client.get(page)).headers.get('x-cache')).toBe('MISS')
+      const hit = await client.get(page)
+      expect(hit.headers.get('x-cache')).toBe('HIT')
+      expect(hit.body.items.map((i: { id: string }) => i.id)).toEqual([first])
+      expect((await client.get('/categories')).headers.get('x-cache')).not.toBeNull()
+      expect((await client.get('/categories')).headers.get('x-cache')).toBe('HIT')
+      // A product added to the category shows on the very next read, as does a new category.
+      const second = await client.call('POST', '/products', {
+        token: adminToken,
+        body: { sku: `SKU-${randomUUID().slice(0, 12)}`, name: '두 번째 상품', description: 'e2e', price: 6_000, categoryId, stock: 1 },
+      })
+      expect(second.status).toBe(201)
+      const after = await client.get(page)
+      expect(after.headers.get('x-cache')).toBe('MISS')
+      expect(after.body.items.map((i: { id: string }) => i.id)).toEqual([second.body.id, first])
+      const slug = `c-${randomUUID().slice(0, 12)}`
+      expect((await client.call('POST', '/categories', { token: adminToken, body: { name: '새 분류', slug } })).status).toBe(201)
+      const categories = await client.get('/categories')
+      expect(categories.headers.get('x-cache')).toBe('MISS')
+      expect(categories.body.items.map((c: { slug: string }) => c.slug)).toContain(slug)
+    }, 60_000)
   })
 }

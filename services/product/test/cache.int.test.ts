@@ -72,6 +72,30 @@ function cacheContract(makeCache: () => Cache, cleanup: () => Promise<void> = as
     expect((await list(`category=${categoryId}&sort=newest&limit=1`)).items[0].stock.available).toBe(5)
   })
 
+  it("listings and categories tell the gateway to keep them while the catalogue's token stands; inStock listings do not", async () => {
+    const edgeOf = (res: { headers: Record<string, unknown> }) => ({
+      ttl: Number(res.headers['edge-cache-ttl-ms']),
+      validators: String(res.headers['edge-cache-validators'] ?? ''),
+    })
+    const token = async () => (await cache.get('product:gen:catalogue')) ?? ''
+    const listing = await h.app.inject({ method: 'GET', url: `/products?category=${categoryId}` })
+    expect(listing.statusCode).toBe(200)
+    const e = edgeOf(listing)
+    expect(e.ttl).toBeGreaterThan(0)
+    expect(e.ttl).toBeLessThanOrEqual(1000)
+    expect(e.validators).toBe(`product:gen:catalogue=${await token()}`)
+    const inStock = await h.app.inject({ method: 'GET', url: `/products?category=${categoryId}&inStock=true` })
+    expect(inStock.statusCode).toBe(200)
+    expect(inStock.headers['edge-cache-validators']).toBeUndefined()
+    const categories = await h.app.inject({ method: 'GET', url: '/categories' })
+    expect(edgeOf(categories)).toEqual({ ttl: 30_000, validators: `product:gen:catalogue=${await token()}` })
+    // A write replaces the token the copies were kept under.
+    const before = await token()
+    await makeProduct(h, { categoryId })
+    expect(await token()).not.toBe(before)
+    expect(edgeOf(await h.app.inject({ method: 'GET', url: `/products?category=${categoryId}` })).validators).toBe(`product:gen:catalogue=${await token()}`)
+  })
+
   it('a read with Cache-Control: no-cache reads stock now, and the reads after it see that too', async () => {
     const p = await makeProduct(h, { categoryId, stock: 10 })
     expect((await get(p.id)).json().stock.available).toBe(10)

@@ -46,8 +46,14 @@ export interface CatalogCache {
     loadStock: () => Promise<number>,
     opts?: { freshStock?: boolean },
   ): Promise<{ product: T; available: number; edge?: EdgeCachePolicy } | null>
-  /** A listing page for the given (normalised) request; `ttlMs` bounds staleness of stock-dependent filters. */
-  listing<T>(request: unknown, ttlMs: number, load: () => Promise<T>): Promise<T>
+  /**
+   * A listing page for the given (normalised) request; `ttlMs` bounds staleness of
+   * stock-dependent filters. `generation` is the catalogue token the page is valid under
+   * ('' when none was set yet), undefined when the cache could not be read.
+   */
+  listing<T>(request: unknown, ttlMs: number, load: () => Promise<T>): Promise<{ page: T; generation?: string }>
+  /** The cache key of the catalogue's token (an edge copy of a listing names it as its validator). */
+  readonly catalogueTokenKey: string
   /** After a product write has committed: its reads and every listing miss from now on. */
   productChanged(id: string): Promise<void>
   /** After a category write: every listing misses from now on. */
@@ -215,9 +221,17 @@ export function createCatalogCache(opts: CatalogCacheOptions): CatalogCache {
     async listing(request, ttlMs, load) {
       const hash = createHash('sha256').update(JSON.stringify(request)).digest('base64url').slice(0, 32)
       const key = `${PREFIX}list:${hash}`
-      const [gen, stored] = await safeMget([catalogueGen, key])
-      return resolve('listing', key, gen ?? '0', stored ?? null, ttlMs, load)
+      let read: (string | null)[] | undefined
+      try {
+        read = await cache.mget([catalogueGen, key])
+      } catch (err) {
+        logger.warn({ err, key }, 'cache read failed; reading from the database')
+      }
+      const [gen, stored] = read ?? [null, null]
+      const page = await resolve('listing', key, gen ?? '0', stored ?? null, ttlMs, load)
+      return read ? { page, generation: gen ?? '' } : { page }
     },
+    catalogueTokenKey: catalogueGen,
     productChanged(id) {
       return bump(productGen(id), catalogueGen)
     },

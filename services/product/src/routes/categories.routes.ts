@@ -1,5 +1,6 @@
 import { Category, CategoryCreateBody, CategoryList } from '@shop/contracts/product'
 import { requireRole } from '@shop/platform/auth'
+import { edgeCacheHeaders } from '@shop/platform/edge-cache'
 import { type App, problemResponses } from '@shop/platform/server'
 import type { ProductContext } from '../context.ts'
 import { createCategory } from '../use-cases/create-category.ts'
@@ -9,7 +10,11 @@ const tags = ['catalogue']
 
 /** Category tree: read by anyone, grown by admins. */
 export function registerCategoryRoutes(app: App, ctx: ProductContext): void {
-  app.get('/categories', { schema: { tags, response: { 200: CategoryList } } }, () => listCategories(ctx))
+  app.get('/categories', { schema: { tags, response: { 200: CategoryList } } }, async (_req, reply) => {
+    const { list, edge } = await listCategories(ctx)
+    if (edge) reply.headers(edgeCacheHeaders(edge))
+    return list
+  })
 
   app.post(
     '/categories',

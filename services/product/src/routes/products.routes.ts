@@ -29,8 +29,14 @@ const admin = { preHandler: requireRole('admin') }
 
 /** Catalogue routes: listing and search for anyone, writes for admins. */
 export function registerProductRoutes(app: App, ctx: ProductContext): void {
-  app.get('/products', { schema: { tags, querystring: ProductListQuery, response: { 200: ProductList, ...problemResponses(400) } } }, (req) =>
-    listProducts(ctx, req.query),
+  app.get(
+    '/products',
+    { schema: { tags, querystring: ProductListQuery, response: { 200: ProductList, ...problemResponses(400) } } },
+    async (req, reply) => {
+      const { list, edge } = await listProducts(ctx, req.query)
+      if (edge) reply.headers(edgeCacheHeaders(edge))
+      return list
+    },
   )
 
   app.get(

@@ -1,4 +1,5 @@
 import type { ProductList, ProductListQuery, ProductSort } from '@shop/contracts/product'
+import type { EdgeCachePolicy } from '@shop/platform/edge-cache'
 import { ValidationFailed } from '@shop/platform/errors'
 import type { ProductContext } from '../context.ts'
 import { subtreeIds } from '../data/category.repository.ts'
@@ -12,6 +13,8 @@ import { normaliseSearch } from '../domain/search-terms.ts'
 
 // A listing filtered on stock may be cached no longer than stock itself.
 const IN_STOCK_TTL_MS = 1000
+// Stock in a listing is read by the request; a copy of it may be kept as long as a product read's stock.
+const STOCK_MAX_AGE_MS = 1000
 
 interface CachedPage {
   items: ProductCore[]
@@ -22,9 +25,12 @@ interface CachedPage {
 /**
  * GET /products: search, filters, sort and keyset pages. Facets come with the first page
  * only (no cursor) and count at most SEARCH_WINDOW matches. Pages are cached per
- * catalogue generation; stock is always read fresh.
+ * catalogue generation; stock is always read fresh. The answer may be kept by the
+ * gateway while the catalogue's token stands, for as long as its stock may be old
+ * (not an inStock listing: which items it holds already depends on stock up to a second
+ * old), and not when the cache is down.
  */
-export async function listProducts(ctx: ProductContext, query: ProductListQuery): Promise<ProductList> {
+export async function listProducts(ctx: ProductContext, query: ProductListQuery): Promise<{ list: ProductList; edge?: EdgeCachePolicy }> {
   const search = normaliseSearch(query.q)
   const sort: ProductSort = query.sort === 'relevance' || !query.sort ? (search ? 'relevance' : 'newest') : query.sort
   if (query.minPrice !== undefined && query.maxPrice !== undefined && query.minPrice > query.maxPrice) {
@@ -53,7 +59,8 @@ export async function listProducts(ctx: ProductContext, query: ProductListQuery)
   // A page loaded by this request brings its stock from the same query; a cached one
   // (or one another request of this process loaded) reads it now.
   let loadedStock: Map<string, number> | undefined
-  const page = await ctx.cache.listing<CachedPage>(request, ttlMs, async () => {
+  const started = Date.now()
+  const { page, generation } = await ctx.cache.listing<CachedPage>(request, ttlMs, async () => {
     const categoryIds = query.category ? await subtreeIds(ctx.pool, query.category) : null
     if (categoryIds?.length === 0) return { items: [], nextCursor: null, ...(after ? {} : { facets: { categories: [], exact: true } }) }
     const filter: ListFilter = {
@@ -86,5 +93,9 @@ export async function listProducts(ctx: ProductContext, query: ProductListQuery)
     }
   })
   const stock = loadedStock ?? (await availableOf(ctx.pool, page.items.map((p) => p.id)))
-  return { ...page, items: page.items.map((p) => ({ ...p, stock: { available: stock.get(p.id) ?? 0 } })) }
+  const list = { ...page, items: page.items.map((p) => ({ ...p, stock: { available: stock.get(p.id) ?? 0 } })) }
+  if (generation === undefined || request.inStock) return { list }
+  // Stock was read after `started`: a copy is allowed the rest of its second from then.
+  const edge = { ttlMs: STOCK_MAX_AGE_MS - (Date.now() - started), validators: { [ctx.cache.catalogueTokenKey]: generation } }
+  return { list, edge }
 }
