@@ -152,6 +152,9 @@ describe('several rounds', () => {
     expect(cached.ratio).toBeCloseTo(0.3, 10)
     expect([11, 22]).toContain(cached.result!.p99Ms)
     expect(cached.result!.notes).toMatch(/^run at 10000; median of 3 rounds \(requests\/s 10,000, 10,000, 12,000; ratio to raw-fastify per round 0\.25, 0\.40, 0\.30\)$/)
+    // Small ratios keep two significant digits, as in the ratio column.
+    const tiny = combineRounds([round(40_000, 60), round(40_000, 70), round(40_000, 80)]).find((o) => o.name === 'cached')!
+    expect(tiny.result!.notes).toContain('per round 0.0015, 0.0018, 0.0020')
     const raw = combined.find((o) => o.name === 'raw-fastify')!
     expect(raw.result!.requestsPerSec).toBe(40_000)
     expect(raw.ratio).toBeUndefined()

@@ -1,3 +1,4 @@
+import { formatRatio } from './result.ts'
 import { formatRate } from './table.ts'
 import type { Outcome } from './types.ts'
 
@@ -42,7 +43,7 @@ export function combineRounds(rounds: Outcome[][]): Outcome[] {
     const failedRounds = runs.length - measured.length
     const summary =
       `median of ${measured.length} rounds (requests/s ${rates.map(formatRate).join(', ')}` +
-      (ratios.length ? `; ratio to ${o.baseline} per round ${ratios.map((r) => r.toFixed(2)).join(', ')}` : '') +
+      (ratios.length ? `; ratio to ${o.baseline} per round ${ratios.map((r) => formatRatio(r, 1, '').replace('× ', '')).join(', ')}` : '') +
       `)${failedRounds ? `; ${failedRounds} round(s) failed or skipped` : ''}`
     const notes = chosen.result!.notes ? `${chosen.result!.notes}; ${summary}` : summary
     return {
