@@ -15,8 +15,14 @@ export interface TcpProxy {
   close(): Promise<void>
 }
 
-/** Starts a proxy on a free loopback port forwarding to target. */
-export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
+/**
+ * Starts a proxy on a free loopback port forwarding to target. `onClientData` sees every
+ * chunk a client sends (a test can count the commands that reach the server).
+ */
+export async function startTcpProxy(
+  target: { host: string; port: number },
+  opts: { onClientData?: (chunk: Buffer) => void } = {},
+): Promise<TcpProxy> {
   const sockets = new Set<Socket>()
   let refusing = false
 
@@ -38,6 +44,7 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     upstream.on('error', end)
     client.on('close', end)
     upstream.on('close', end)
+    if (opts.onClientData) client.on('data', opts.onClientData)
     client.pipe(upstream)
     upstream.pipe(client)
   })

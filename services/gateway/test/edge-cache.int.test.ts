@@ -32,10 +32,12 @@ interface Upstream {
   /** The token each item's answers name as their validator; a "write" changes it in the cache. */
   version: Map<string, number>
   delayMs: number
+  /** Resolved by the next item read once it has read its token (and before its delay). */
+  onTokenRead: (() => void)[]
 }
 
 async function startUpstream(cache: () => Cache): Promise<Upstream> {
-  const up: Upstream = { app: Fastify(), calls: new Map(), cacheControl: new Map(), version: new Map(), delayMs: 0 }
+  const up: Upstream = { app: Fastify(), calls: new Map(), cacheControl: new Map(), version: new Map(), delayMs: 0, onTokenRead: [] }
   const count = (url: string, headers: Record<string, unknown> = {}) => {
     up.calls.set(url, (up.calls.get(url) ?? 0) + 1)
     up.cacheControl.set(url, headers['cache-control'] as string | undefined)
@@ -56,6 +58,7 @@ async function startUpstream(cache: () => Cache): Promise<Upstream> {
     const ttl = Number(query.ttl ?? 10_000)
     // Like the product service: the token first, then the (slow) load it vouches for.
     const token = (await cache().get(`item:${id}`)) ?? ''
+    for (const resolve of up.onTokenRead.splice(0)) resolve()
     if (up.delayMs) await sleep(up.delayMs)
     reply.headers(edgeCacheHeaders({ ttlMs: ttl, validators: { [`item:${id}`]: token } }))
     return reply.header('etag', `"${token}"`).send({ id, token, served: up.calls.get(req.url), pad: 'x'.repeat(Number(query.pad ?? 0)) })
@@ -218,7 +221,8 @@ describe.each(adapters)('gateway edge cache ($name)', ({ enabled, make }) => {
 
     it('concurrent misses for one URL make one upstream call, and all get the answer', async () => {
       const id = item()
-      up.delayMs = 150
+      // Long enough that all eight have arrived before the one call answers, even on a loaded machine.
+      up.delayMs = 500
       const before = await results()
       const answers = await Promise.all(Array.from({ length: 8 }, () => get(`/v1/products/${id}`)))
       expect(answers.map((a) => a.statusCode)).toEqual(Array(8).fill(200))
@@ -253,15 +257,17 @@ describe.each(adapters)('gateway edge cache ($name)', ({ enabled, make }) => {
 
     it('a waiter still checks the copy it waited for: a write during the call sends it to the upstream', async () => {
       const id = item()
-      up.delayMs = 200
+      up.delayMs = 300
+      const tokenRead = new Promise<void>((resolve) => up.onTokenRead.push(resolve))
       const leader = get(`/v1/products/${id}`)
-      await sleep(50)
+      // The leader's answer is loaded under the old token; the waiter arrives during the load.
+      await tokenRead
       const waiter = get(`/v1/products/${id}`)
-      await sleep(20)
-      // The write lands while both wait; the leader's answer was loaded before it.
+      await sleep(30)
       await cache.set(`item:${id}`, 'after', 60_000)
       const [l, w] = await Promise.all([leader, waiter])
       expect(l.json().token).toBe('')
+      // Whether it waited for the leader or came after it, the waiter never gets the copy the write outdated.
       expect(w.json().token).toBe('after')
       expect(calls(`/products/${id}`)).toBe(2)
     })
