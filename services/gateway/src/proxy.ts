@@ -60,6 +60,16 @@ function endToEnd(headers: IncomingHttpHeaders): Record<string, string | string[
   return out
 }
 
+/** The request's end-to-end headers as the upstream gets them. */
+function upstreamHeaders(req: FastifyRequest): Record<string, string | string[]> {
+  const headers = endToEnd(req.headers)
+  headers['x-request-id'] = req.id
+  // Services behind the gateway see the client, not the gateway (per-IP limits in auth).
+  // req.ip already honours the gateway's own TRUST_PROXY.
+  headers['x-forwarded-for'] = req.ip
+  return headers
+}
+
 /**
  * Forwards `/v1/<prefix>/*` to one upstream over a keep-alive undici pool, through a
  * circuit breaker: failures to get an answer (refused or reset connections, timeouts)
@@ -158,9 +168,7 @@ export function registerUpstream(app: FastifyInstance, o: UpstreamOptions): void
     const refreshAhead = (req: FastifyRequest, edge: EdgeCache, edgeKey: string) => {
       const claim = edge.claimFill(edgeKey)
       if (typeof claim !== 'function') return
-      const headers = endToEnd(req.headers)
-      headers['x-request-id'] = req.id
-      headers['x-forwarded-for'] = req.ip
+      const headers = upstreamHeaders(req)
       // Fresh data, not what the service's own cache has left of its second.
       headers['cache-control'] = 'no-cache'
       const askedAt = performance.now()
@@ -176,11 +184,7 @@ export function registerUpstream(app: FastifyInstance, o: UpstreamOptions): void
         .finally(claim)
     }
     const call = async (req: FastifyRequest, reply: FastifyReply, edgeKey: string | undefined) => {
-      const headers = endToEnd(req.headers)
-      headers['x-request-id'] = req.id
-      // Services behind the gateway see the client, not the gateway (per-IP limits in auth).
-      // req.ip already honours the gateway's own TRUST_PROXY.
-      headers['x-forwarded-for'] = req.ip
+      const headers = upstreamHeaders(req)
       const body = req.body as Buffer | undefined
       let res: UpstreamResponse
       const askedAt = performance.now()
