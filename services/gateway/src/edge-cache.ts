@@ -85,9 +85,6 @@ export interface EdgeCache {
    * when a popular copy expires.
    */
   claimFill(key: string): Promise<void> | (() => void)
-  readonly size: number
-  /** Bytes of bodies held. */
-  readonly bytes: number
 }
 
 /** Headers a copy never replays: they describe one answer, not the resource. */
@@ -131,12 +128,6 @@ export function createEdgeCache(opts: EdgeCacheOptions): EdgeCache {
 
 
   return {
-    get size() {
-      return entries.size
-    },
-    get bytes() {
-      return bytes
-    },
 
     keyFor(req) {
       if (opts.maxEntries <= 0 || req.method !== 'GET') return undefined

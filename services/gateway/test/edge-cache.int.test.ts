@@ -29,15 +29,13 @@ interface Upstream {
   calls: Map<string, number>
   /** The cache-control header of the latest call per URL. */
   cacheControl: Map<string, string | undefined>
-  /** The token each item's answers name as their validator; a "write" changes it in the cache. */
-  version: Map<string, number>
   delayMs: number
   /** Resolved by the next item read once it has read its token (and before its delay). */
   onTokenRead: (() => void)[]
 }
 
 async function startUpstream(cache: () => Cache): Promise<Upstream> {
-  const up: Upstream = { app: Fastify(), calls: new Map(), cacheControl: new Map(), version: new Map(), delayMs: 0, onTokenRead: [] }
+  const up: Upstream = { app: Fastify(), calls: new Map(), cacheControl: new Map(), delayMs: 0, onTokenRead: [] }
   const count = (url: string, headers: Record<string, unknown> = {}) => {
     up.calls.set(url, (up.calls.get(url) ?? 0) + 1)
     up.cacheControl.set(url, headers['cache-control'] as string | undefined)
