@@ -158,7 +158,10 @@ export function createEdgeCache(opts: EdgeCacheOptions): EdgeCache {
           return { result: 'stale' }
         }
       }
-      return { copy: entry, refreshDue: now >= entry.refreshAt, result: 'hit' }
+      // A copy stored while this one was being checked (a renewal that just landed) is the one to
+      // renew next, not this one: deciding on the replaced copy would fetch the URL twice.
+      const refreshDue = entries.get(key) === entry && performance.now() >= entry.refreshAt
+      return { copy: entry, refreshDue, result: 'hit' }
     },
 
     record(result) {

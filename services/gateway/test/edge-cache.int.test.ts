@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net'
+import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Redis } from 'ioredis'
 import { createTokenVerifier } from '@shop/platform/auth'
@@ -14,6 +15,7 @@ import { serverAvailable, testRedisUrl, uniqueName } from '@shop/platform/testin
 import Fastify, { type FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { buildApp } from '../src/app.ts'
+import { createEdgeCache } from '../src/edge-cache.ts'
 import { GatewayConfig } from '../src/config.ts'
 
 // The gateway's edge cache in front of a real upstream process on loopback that declares
@@ -234,23 +236,43 @@ describe.each(adapters)('gateway edge cache ($name)', ({ enabled, make }) => {
 
     it('a copy about to expire is fetched again in the background while it still answers', async () => {
       const id = item()
-      const url = `/v1/products/${id}?ttl=1000`
+      const url = `/v1/products/${id}?ttl=2000`
       await get(url)
-      // Past half its life (timers only ever fire late; a late one still leaves up to 400 ms).
-      await sleep(600)
+      // Past half its life (timers only ever fire late; a late one still leaves up to 900 ms).
+      await sleep(1100)
       // This read is answered by the copy and starts one refresh.
       const due = await get(url)
       expect(due.headers['x-cache']).toBe('HIT')
       expect(due.json().served).toBe(1)
       expect((await get(url)).headers['x-cache']).toBe('HIT')
-      await sleep(500)
-      // Past the first copy's second: the refreshed copy answers, nobody waited for it.
+      await sleep(1000)
+      // Past the first copy's two seconds: the refreshed copy answers, nobody waited for it.
       const later = await get(url)
       expect(later.headers['x-cache']).toBe('HIT')
       expect(later.json().served).toBe(2)
-      expect(calls(`/products/${id}?ttl=1000`)).toBe(2)
+      expect(calls(`/products/${id}?ttl=2000`)).toBe(2)
       // The refresh asked the service for fresh data, not its own cache's rest of the second.
-      expect(up.cacheControl.get(`/products/${id}?ttl=1000`)).toBe('no-cache')
+      expect(up.cacheControl.get(`/products/${id}?ttl=2000`)).toBe('no-cache')
+    })
+
+    it('a copy replaced while a read was checking it is not renewed again by that read', async () => {
+      const id = item()
+      const edge = createEdgeCache({ cache, maxEntries: 10 })
+      const declared = edgeCacheHeaders({ ttlMs: 10_000, validators: { [`item:${id}`]: '' } })
+      const copy = (body: string) => ({ status: 200, headers: {}, body: Buffer.from(body) })
+      // Asked for 6 s ago with 10 s to live: past half its life, so a read finds it due.
+      edge.store(id, performance.now() - 6000, copy('old'), declared)
+      const alone = await edge.lookup(id)
+      expect(alone.refreshDue).toBe(true)
+      // A renewal lands while the next read waits for the cache's answer about the old copy.
+      const checking = edge.lookup(id)
+      edge.store(id, performance.now(), copy('new'), declared)
+      const seen = await checking
+      expect(seen.result).toBe('hit')
+      expect(seen.refreshDue).toBe(false)
+      const next = await edge.lookup(id)
+      expect(next.copy?.body.toString()).toBe('new')
+      expect(next.refreshDue).toBe(false)
     })
 
     it('a waiter still checks the copy it waited for: a write during the call sends it to the upstream', async () => {
