@@ -55,6 +55,14 @@ export interface ServerOptions {
   trustProxy?: boolean | string | string[]
   openapi?: { title?: string; description?: string }
   metrics?: Metrics
+  /**
+   * Whether each request runs inside a SERVER span (default true), so that its logs carry
+   * a trace id and what it publishes or calls continues the trace. A process that
+   * publishes nothing and forwards the caller's own `traceparent` (the gateway) turns it
+   * off when no span is recorded: the span's context would only reach its own log lines,
+   * at the price of AsyncLocalStorage on every promise of every request.
+   */
+  serverSpans?: boolean
 }
 
 /** The RFC 9457 body, for route schemas that document their error answers. */
@@ -212,7 +220,7 @@ export function createServer(opts: ServerOptions): App {
     },
   })
 
-  installHttpTracing(app as unknown as FastifyInstance, opts.service)
+  if (opts.serverSpans ?? true) installHttpTracing(app as unknown as FastifyInstance, opts.service)
   // Hooks that run on every request take the callback form: no promise per hook per request.
   // nosniff: a JSON answer that echoes input must never be taken for HTML or script by a browser.
   app.addHook('onRequest', (req, reply, done) => {

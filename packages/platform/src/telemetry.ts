@@ -49,6 +49,8 @@ export interface SpanOptions {
 interface ProcessTelemetry {
   provider: NodeTracerProvider
   holders: number
+  /** Whether any processor receives spans (an exporter, or a test's in-memory one). */
+  recording: boolean
 }
 
 let shared: ProcessTelemetry | undefined
@@ -72,7 +74,7 @@ export function initTelemetry(opts: TelemetryOptions): Telemetry {
     })
     // register() also installs the AsyncLocalStorage context manager.
     provider.register({ propagator: new W3CTraceContextPropagator() })
-    shared = { provider, holders: 0 }
+    shared = { provider, holders: 0, recording: processors.length > 0 }
   }
   const mine = shared
   mine.holders += 1
@@ -97,6 +99,14 @@ export function initTelemetry(opts: TelemetryOptions): Telemetry {
   }
 }
 
+/**
+ * Whether spans started in this process go anywhere (initTelemetry ran with an exporter
+ * URL or span processors). Without, spans are non-recording: they only carry trace ids.
+ */
+export function tracingRecorded(): boolean {
+  return shared?.recording ?? false
+}
+
 /** The W3C traceparent of the active span, or undefined outside any span. */
 export function currentTraceparent(): string | undefined {
   const span = trace.getSpan(context.active())
@@ -104,6 +114,14 @@ export function currentTraceparent(): string | undefined {
   const sc = span.spanContext()
   if (!isSpanContextValid(sc)) return undefined
   return `00-${sc.traceId}-${sc.spanId}-${(sc.traceFlags & 0xff).toString(16).padStart(2, '0')}`
+}
+
+/**
+ * Sets `traceparent` (and `tracestate`) on outgoing headers from the active span, replacing
+ * any there; outside a span, or with no propagator registered, the headers stay as they are.
+ */
+export function injectTraceContext(headers: Record<string, string | string[]>): void {
+  propagation.inject(context.active(), headers)
 }
 
 /** The trace id of the active span (for log lines), or undefined outside any span. */

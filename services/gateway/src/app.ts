@@ -6,6 +6,7 @@ import type { Metrics } from '@shop/platform/metrics'
 import type { Cache } from '@shop/platform/ports'
 import type { ProcessName, ServiceName } from '@shop/platform/runtime'
 import { createServer } from '@shop/platform/server'
+import { tracingRecorded } from '@shop/platform/telemetry'
 import type { FastifyInstance } from 'fastify'
 import { createAccessCheck } from './access.ts'
 import { type AdminOptions, registerAdminRoutes, withAdminDocs } from './admin/admin.routes.ts'
@@ -26,6 +27,13 @@ export interface GatewayDeps {
   readiness?: Record<string, () => Promise<void>>
   /** The audit and dead-letter routes' bus and settings. */
   admin?: AdminOptions
+  /**
+   * A SERVER span per request (default: only when this process records spans). The
+   * gateway publishes nothing, so when no span is recorded it forwards the caller's
+   * `traceparent` as it came and the first service starts the trace; when spans are
+   * recorded, upstream calls carry the gateway's span as their parent.
+   */
+  serverSpans?: boolean
 }
 
 /** The public edge: `/v1/<prefix>/*` checked, limited and forwarded to the owning service. */
@@ -38,12 +46,14 @@ export async function buildApp(deps: GatewayDeps): Promise<FastifyInstance> {
     metrics: deps.metrics,
     trustProxy: trustProxySetting(config.TRUST_PROXY),
     readiness: { ...upstreamChecks(deps.urls), ...deps.readiness },
+    serverSpans: deps.serverSpans ?? tracingRecorded(),
   })
   const origins = config.CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean)
   await app.register(cors, {
     origin: origins.includes('*') ? true : origins,
     credentials: !origins.includes('*'),
-    exposedHeaders: ['x-request-id', 'retry-after', 'idempotent-replayed', 'etag'],
+    // One string, not a list the plugin would join again on every request.
+    exposedHeaders: 'x-request-id, retry-after, idempotent-replayed, etag',
     allowedHeaders: ['authorization', 'content-type', 'idempotency-key', 'if-match', 'x-request-id'],
     maxAge: 600,
   })

@@ -4,6 +4,7 @@ import { EDGE_TTL_HEADER, EDGE_VALIDATORS_HEADER } from '@shop/platform/edge-cac
 import { UpstreamUnavailable } from '@shop/platform/errors'
 import type { Logger } from '@shop/platform/logger'
 import type { Metrics } from '@shop/platform/metrics'
+import { injectTraceContext } from '@shop/platform/telemetry'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import CircuitBreaker from 'opossum'
 import { type Dispatcher, Pool } from 'undici'
@@ -67,6 +68,9 @@ function upstreamHeaders(req: FastifyRequest): Record<string, string | string[]>
   // Services behind the gateway see the client, not the gateway (per-IP limits in auth).
   // req.ip already honours the gateway's own TRUST_PROXY.
   headers['x-forwarded-for'] = req.ip
+  // The request's SERVER span, when there is one, becomes the upstream's parent (replacing the
+  // caller's traceparent, which is that span's own parent); without one nothing is injected.
+  injectTraceContext(headers)
   return headers
 }
 

@@ -190,6 +190,21 @@ describe('gateway', () => {
       headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
     })
     expect(other.headers['access-control-allow-origin']).toBeUndefined()
+    // The request itself: the browser may read the headers a client needs.
+    const real = await app.inject({ method: 'GET', url: '/v1/products', headers: { origin: 'https://shop.example' } })
+    expect(real.headers['access-control-allow-origin']).toBe('https://shop.example')
+    expect(String(real.headers['access-control-expose-headers']).split(/,\s*/)).toEqual(['x-request-id', 'retry-after', 'idempotent-replayed', 'etag'])
+    expect(String(real.headers.vary)).toMatch(/origin/i)
+    await app.close()
+  })
+
+  it("forwards the caller's traceparent as it came when this process records no spans", async () => {
+    const app = await gateway()
+    const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01'
+    const res = await app.inject({ method: 'GET', url: '/v1/products', headers: { traceparent } })
+    expect(res.json().headers.traceparent).toBe(traceparent)
+    const none = await app.inject({ method: 'GET', url: '/v1/categories' })
+    expect(none.json().headers.traceparent).toBeUndefined()
     await app.close()
   })
 
