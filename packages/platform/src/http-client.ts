@@ -1,7 +1,7 @@
-import { context, propagation } from '@opentelemetry/api'
 import CircuitBreaker from 'opossum'
 import { Pool } from 'undici'
 import { UpstreamUnavailable } from './errors.ts'
+import { injectTraceContext } from './telemetry.ts'
 
 /**
  * The client for service-to-service calls: keep-alive connections, a timeout on every
@@ -134,7 +134,7 @@ export function createServiceClient(opts: ServiceClientOptions): ServiceClient {
 
   const prepare = (r: ServiceRequest): Prepared => {
     const headers: Record<string, string> = { accept: 'application/json' }
-    propagation.inject(context.active(), headers)
+    injectTraceContext(headers)
     // Explicit headers win over the injected trace context.
     for (const [k, v] of Object.entries(r.headers ?? {})) headers[k.toLowerCase()] = v
     let body: string | undefined
