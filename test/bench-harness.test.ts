@@ -161,6 +161,23 @@ describe('several rounds', () => {
     expect(renderTextTable(combined)).toContain('0.30× raw-fastify')
   })
 
+  it('judges a fixed-rate scenario by its figure: the round with the median figure stands, every round listed', () => {
+    const fixed = (added: number, notes: string, rps: number): Outcome[] => [
+      { name: 'raw-fastify', group: 'baseline', result: result(40_000) },
+      {
+        name: 'token',
+        group: 'identity',
+        baseline: 'raw-fastify',
+        // Requests/s is the rate asked for, nearly the same in every round: it cannot pick the round.
+        result: { ...result(rps, notes), figure: { name: 'gateway adds p99', value: added, unit: 'ms' } },
+      },
+    ]
+    const combined = combineRounds([fixed(0.5, 'low', 1000), fixed(3.25, 'high', 999), fixed(1.5, 'middle', 1001)])
+    const token = combined.find((o) => o.name === 'token')!
+    expect(token.result!.notes).toMatch(/^middle; median of 3 rounds \(.*; gateway adds p99 per round 0\.50, 3\.25, 1\.50 ms\)$/)
+    expect(token.result!.figure?.value).toBe(1.5)
+  })
+
   it('leaves out failed rounds and says how many there were; all failed keeps the failure', () => {
     const combined = combineRounds([round(40_000, 'failed'), round(40_000, 16_000), round(40_000, 12_000)])
     const cached = combined.find((o) => o.name === 'cached')!

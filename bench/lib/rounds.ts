@@ -28,10 +28,15 @@ export function combineRounds(rounds: Outcome[][]): Outcome[] {
     if (measured.length === 0) return o
     const rates = measured.map((r) => r.result!.requestsPerSec)
     const mid = median(rates)
-    // The round closest to the median stands for the scenario (an even count has no middle round).
-    const chosen = measured.reduce((best, r) =>
-      Math.abs(r.result!.requestsPerSec - mid) < Math.abs(best.result!.requestsPerSec - mid) ? r : best,
-    )
+    // The round closest to the median stands for the scenario (an even count has no middle
+    // round): the median of its figure when it has one, else of its requests/s.
+    const judged = (r: Outcome) => r.result!.figure?.value ?? r.result!.requestsPerSec
+    const midJudged = median(measured.map(judged))
+    const chosen = measured.reduce((best, r) => (Math.abs(judged(r) - midJudged) < Math.abs(judged(best) - midJudged) ? r : best))
+    const figure = chosen.result!.figure
+    const figures = figure
+      ? `; ${figure.name} per round ${measured.map((r) => `${r.result!.figure?.value.toFixed(2) ?? '—'}`).join(', ')} ${figure.unit}`
+      : ''
     const ratios: number[] = []
     if (o.baseline) {
       rounds.forEach((round) => {
@@ -44,6 +49,7 @@ export function combineRounds(rounds: Outcome[][]): Outcome[] {
     const summary =
       `median of ${measured.length} rounds (requests/s ${rates.map(formatRate).join(', ')}` +
       (ratios.length ? `; ratio to ${o.baseline} per round ${ratios.map((r) => formatRatio(r, 1, '').replace('× ', '')).join(', ')}` : '') +
+      figures +
       `)${failedRounds ? `; ${failedRounds} round(s) failed or skipped` : ''}`
     const notes = chosen.result!.notes ? `${chosen.result!.notes}; ${summary}` : summary
     return {

@@ -15,6 +15,12 @@ export interface Result {
   /** Requests (or transactions) completed during the measured window. */
   total: number
   notes?: string
+  /**
+   * The figure a scenario is judged by when its requests/s is fixed (an open loop at a set
+   * rate): with BENCH_ROUNDS > 1 the round with the median of this value stands for the
+   * scenario, and every round's value is listed, instead of the round nearest the median rate.
+   */
+  figure?: { name: string; value: number; unit: string }
 }
 
 /** Settings and servers a scenario runs against; one fresh object per scenario. */
