@@ -54,7 +54,9 @@ try {
     const rt: Runtime = await createEmbeddedRuntime(
       name,
       { ...adapters, pgServerUrl: pg.url },
-      logger.child({ service: name }),
+      // Its own logger, not a child of the process's: a child's service would follow the
+      // root's in every line (pino appends bindings), so lines carried the key twice.
+      createLogger({ service: name, level: shared.LOG_LEVEL }),
       lifecycle,
       env,
     )
