@@ -3,7 +3,7 @@ import { exitOnConfigError, loadConfig } from '@shop/platform/config'
 import { Env } from '@shop/platform/config'
 import { startEmbeddedPostgres } from '@shop/platform/embedded-postgres'
 import { createLifecycle } from '@shop/platform/lifecycle'
-import { createLogger } from '@shop/platform/logger'
+import { createLogger, sharedStdout } from '@shop/platform/logger'
 import { loadSharedConfig, PROCESSES, type ProcessName, type Runtime } from '@shop/platform/runtime'
 import { createEmbeddedAdapters, createEmbeddedRuntime } from '@shop/platform/runtime-build'
 import { initTelemetry } from '@shop/platform/telemetry'
@@ -26,7 +26,8 @@ try {
 } catch (err) {
   exitOnConfigError(err)
 }
-const logger = createLogger({ service: 'shop', level: shared.LOG_LEVEL })
+const stdout = sharedStdout()
+const logger = createLogger({ service: 'shop', level: shared.LOG_LEVEL, destination: stdout })
 const telemetry = initTelemetry({ service: 'shop', exporterUrl: shared.OTEL_EXPORTER_OTLP_ENDPOINT })
 const lifecycle = createLifecycle(logger)
 lifecycle.add('telemetry', () => telemetry.shutdown())
@@ -56,7 +57,7 @@ try {
       { ...adapters, pgServerUrl: pg.url },
       // Its own logger, not a child of the process's: a child's service would follow the
       // root's in every line (pino appends bindings), so lines carried the key twice.
-      createLogger({ service: name, level: shared.LOG_LEVEL }),
+      createLogger({ service: name, level: shared.LOG_LEVEL, destination: stdout }),
       lifecycle,
       env,
     )

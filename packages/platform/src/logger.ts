@@ -70,6 +70,14 @@ function traceMixin(): Record<string, string> {
   return { trace_id: ctx.traceId, span_id: ctx.spanId }
 }
 
+/**
+ * One stdout stream for several loggers of one process (embedded mode): each pino logger
+ * otherwise buffers and writes on its own, and two writers on one pipe can split a line.
+ */
+export function sharedStdout(): pino.DestinationStream {
+  return pino.destination(process.stdout.fd)
+}
+
 /** A pino JSON logger for one service, with PII redaction and trace ids on every line. */
 export function createLogger(opts: { service: string; level?: string; destination?: pino.DestinationStream }): Logger {
   const options: pino.LoggerOptions = {
