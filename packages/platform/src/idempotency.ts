@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { type Static, Type } from '@sinclair/typebox'
 import type pg from 'pg'
+import { prepared } from './db.ts'
 import { Conflict, IdempotencyKeyReuse } from './errors.ts'
 
 /**
@@ -93,6 +94,20 @@ export function requestFingerprint(parts: { method: string; path: string; body: 
 
 const IN_PROGRESS_DETAIL = 'a request with this Idempotency-Key is still in progress'
 
+// The two statements every keyed request runs (claim, then complete), prepared once per connection.
+const CLAIM = prepared(
+  `INSERT INTO idempotency_keys (scope, key, request_hash, state, expires_at)
+   VALUES ($1, $2, $3, 'in_progress', now() + $4 * interval '1 millisecond')
+   ON CONFLICT (scope, key) DO NOTHING
+   RETURNING created_at::text AS token`,
+)
+const COMPLETE = prepared(
+  `UPDATE idempotency_keys
+      SET state = 'completed', response_status = $4, response_body = $5::jsonb,
+          response_headers = $6::jsonb, expires_at = now() + $7 * interval '1 millisecond'
+    WHERE scope = $1 AND key = $2 AND created_at = $3::timestamptz AND state = 'in_progress'`,
+)
+
 /** An Idempotency-Key store on the service's own database (table idempotency_keys). */
 export function createIdempotencyStore(pool: pg.Pool, opts: IdempotencyStoreOptions = {}): IdempotencyStore {
   const ttlMs = opts.ttlMs ?? 24 * 60 * 60 * 1000
@@ -103,13 +118,7 @@ export function createIdempotencyStore(pool: pg.Pool, opts: IdempotencyStoreOpti
   // created_at as text is the claim's token: it keeps the microseconds a JS Date drops,
   // so a request whose lease lapsed cannot complete or delete its successor's claim.
   async function claim(req: IdempotentRequest): Promise<string | null> {
-    const { rows } = await pool.query<{ token: string }>(
-      `INSERT INTO idempotency_keys (scope, key, request_hash, state, expires_at)
-       VALUES ($1, $2, $3, 'in_progress', now() + $4 * interval '1 millisecond')
-       ON CONFLICT (scope, key) DO NOTHING
-       RETURNING created_at::text AS token`,
-      [req.scope, req.key, req.fingerprint, lockMs],
-    )
+    const { rows } = await pool.query<{ token: string }>(CLAIM([req.scope, req.key, req.fingerprint, lockMs]))
     return rows[0]?.token ?? null
   }
 
@@ -144,11 +153,7 @@ export function createIdempotencyStore(pool: pg.Pool, opts: IdempotencyStoreOpti
       throw err
     }
     await pool.query(
-      `UPDATE idempotency_keys
-          SET state = 'completed', response_status = $4, response_body = $5::jsonb,
-              response_headers = $6::jsonb, expires_at = now() + $7 * interval '1 millisecond'
-        WHERE scope = $1 AND key = $2 AND created_at = $3::timestamptz AND state = 'in_progress'`,
-      [
+      COMPLETE([
         req.scope,
         req.key,
         token,
@@ -156,7 +161,7 @@ export function createIdempotencyStore(pool: pg.Pool, opts: IdempotencyStoreOpti
         res.body === undefined ? null : JSON.stringify(res.body),
         res.headers ? JSON.stringify(res.headers) : null,
         ttlMs,
-      ],
+      ]),
     )
     return { ...res, replayed: false }
   }
