@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { type CpuSnapshot, cpuSnapshot, cpuSpent, describeCpuPerOperation, parseMachineBusyMs, parseProcessCpuMs, processGroup } from '../bench/lib/cpu-accounting.ts'
 import { parsePgbenchLog, parsePgbenchSummary, pgbenchConnection } from '../bench/lib/pgbench.ts'
 import { selectScenarios } from '../bench/lib/registry.ts'
 import { type AutocannonSummary, formatRatio, percentile, percentilesFromAutocannon, toResult } from '../bench/lib/result.ts'
@@ -250,5 +251,66 @@ describe('pgbench parsing', () => {
       args: ['-h', 'db.local', '-p', '5433', '-U', 'bench', 'shop_bench_pgbench'],
       env: { PGPASSWORD: 's@cret' },
     })
+  })
+})
+
+describe('CPU accounting', () => {
+  it('counts user, nice, system, irq and softirq as busy, not idle, iowait or steal', () => {
+    const stat = 'cpu  100 5 50 9000 40 3 2 700 0 0\ncpu0 50 2 25 4500 20 1 1 350 0 0\n'
+    expect(parseMachineBusyMs(stat)).toBe((100 + 5 + 50 + 3 + 2) * 10)
+    expect(() => parseMachineBusyMs('intr 1 2 3')).toThrow(/no cpu line/)
+  })
+
+  it("reads a process's utime and stime even when its name holds spaces and parentheses", () => {
+    const stat = '4242 (node (worker) x) S 1 4242 4242 0 -1 4194560 900 0 0 0 123 45 0 0 20 0 11 0 5000 1000000 2000'
+    expect(parseProcessCpuMs(stat)).toBe((123 + 45) * 10)
+  })
+
+  it('groups processes by what they run: services by name, servers by binary, the bench itself apart', () => {
+    expect(processGroup('/usr/bin/node\0--import\0tsx\0scripts/start-service.ts\0payment\0', 10, 1)).toBe('service:payment')
+    expect(processGroup('postgres: 15/main: postgres e2e_order 127.0.0.1(5555) idle', 10, 1)).toBe('postgresql')
+    expect(processGroup('/usr/lib/postgresql/15/bin/postgres\0-D\0/var/lib/postgresql/15/main\0', 10, 1)).toBe('postgresql')
+    expect(processGroup('/usr/lib/erlang/erts-13.2/bin/beam.smp\0-W\0w\0', 10, 1)).toBe('rabbitmq')
+    expect(processGroup('redis-server 127.0.0.1:6379', 10, 1)).toBe('redis')
+    expect(processGroup('/usr/bin/node\0bench/run.ts\0', 7, 7)).toBe('load generator')
+    expect(processGroup('/usr/bin/vim\0notes.md\0', 10, 1)).toBeUndefined()
+  })
+
+  it('charges a group what its processes spent between snapshots; the rest of the busy time is "other"', () => {
+    const before: CpuSnapshot = {
+      atMs: 0,
+      machineBusyMs: 1_000,
+      processes: new Map([
+        [1, { group: 'postgresql', cpuMs: 500 }],
+        [2, { group: 'service:order', cpuMs: 200 }],
+        [3, { group: undefined, cpuMs: 50 }],
+      ]),
+    }
+    const after: CpuSnapshot = {
+      atMs: 10_000,
+      machineBusyMs: 11_000,
+      processes: new Map([
+        [1, { group: 'postgresql', cpuMs: 4_500 }],
+        [2, { group: 'service:order', cpuMs: 3_200 }],
+        [3, { group: undefined, cpuMs: 550 }],
+        // Started in between: counted from zero.
+        [4, { group: 'postgresql', cpuMs: 1_000 }],
+      ]),
+    }
+    const spent = cpuSpent(before, after)
+    expect(spent).toEqual({ wallMs: 10_000, machineBusyMs: 10_000, groups: { postgresql: 5_000, 'service:order': 3_000, other: 2_000 } })
+    expect(describeCpuPerOperation(spent, 100, 'order')).toBe('machine CPU 100 ms per order (postgresql 50, order 30, other 20)')
+  })
+
+  it('folds groups under 2% of the total into "other" and prints small figures with one decimal', () => {
+    const spent = { wallMs: 1_000, machineBusyMs: 1_000, groups: { postgresql: 600, redis: 10, 'service:gateway': 300, other: 90 } }
+    expect(describeCpuPerOperation(spent, 100, 'order')).toBe('machine CPU 10 ms per order (postgresql 6.0, gateway 3.0, other 1.0)')
+  })
+
+  it('on Linux, a snapshot sees the machine busy and this very process among the groups', () => {
+    const snap = cpuSnapshot()
+    if (process.platform !== 'linux') return expect(snap).toBeUndefined()
+    expect(snap?.machineBusyMs).toBeGreaterThan(0)
+    expect(snap?.processes.get(process.pid)?.group).toBe('load generator')
   })
 })

@@ -1,5 +1,7 @@
+import { cpus } from 'node:os'
 import { answers } from '@shop/platform/testing'
 import { dropDatabase, ensureDatabase } from '@shop/platform/db'
+import { recordCpuPerOperation, withCpuAccounting } from '../lib/cpu-accounting.ts'
 import { pgbenchAvailable, pgbenchInit, pgbenchRun } from '../lib/pgbench.ts'
 import { type Scenario, SkipScenario } from '../lib/types.ts'
 
@@ -25,11 +27,18 @@ export const pgbenchTpcb: Scenario = {
     await pgbenchInit(ctx.pgUrl, DATABASE, scale, ctx.tmpDir)
   },
   async run(ctx) {
-    const r = await pgbenchRun(ctx.pgUrl, DATABASE, { clients: CLIENTS, threads: THREADS, durationSec: ctx.durationSec, logDir: ctx.tmpDir })
+    const { value: r, spent } = await withCpuAccounting(() =>
+      pgbenchRun(ctx.pgUrl, DATABASE, { clients: CLIENTS, threads: THREADS, durationSec: ctx.durationSec, logDir: ctx.tmpDir }),
+    )
     const { latencyAvgMs, ...result } = r
+    // The whole machine's busy time (pgbench's backends end before the second reading, so
+    // they would be lost from a per-process sum): the price of one transaction, client included.
+    const cpuPerTx = spent && result.total > 0 ? spent.machineBusyMs / result.total : undefined
+    if (cpuPerTx !== undefined) recordCpuPerOperation('pgbench-tpcb', cpuPerTx)
+    const busy = spent ? `; machine CPU ${cpuPerTx?.toFixed(2)} ms per transaction, the machine ${Math.round((100 * spent.machineBusyMs) / (spent.wallMs * cpus().length))}% busy` : ''
     return {
       ...result,
-      notes: `transactions/s; scale ${scale}, ${CLIENTS} clients, ${THREADS} threads; latency average ${latencyAvgMs.toFixed(2)} ms`,
+      notes: `transactions/s; scale ${scale}, ${CLIENTS} clients, ${THREADS} threads; latency average ${latencyAvgMs.toFixed(2)} ms${busy}`,
     }
   },
   async teardown(ctx) {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Pool } from 'undici'
+import { cpuPerOperation, describeCpuPerOperation, withCpuAccounting } from '../lib/cpu-accounting.ts'
 import { loopbackPool, ms, percentiles, timedJson } from '../lib/http-load.ts'
 import { acquireShop, adminToken, call, type Customer, registerCustomer, type ShopLease } from '../lib/shop-lease.ts'
 import type { Scenario } from '../lib/types.ts'
@@ -66,6 +67,17 @@ async function checkoutOnce(pool: Pool, customer: Customer, productId: string): 
   }
 }
 
+/**
+ * What an order costs the machine, in pgbench transactions: at 10% of pgbench's rate the
+ * machine has the CPU of ten of them per order, so this says how far the work per order,
+ * not its tuning, is from the target.
+ */
+function cpuBudget(breakdown: string, perOrderMs: number): string {
+  const tx = cpuPerOperation('pgbench-tpcb')
+  if (tx === undefined) return breakdown
+  return `${breakdown} = the CPU of ${(perOrderMs / tx).toFixed(1)} pgbench-tpcb transactions (${tx.toFixed(2)} ms each in this run; the target allows 10)`
+}
+
 /** Every virtual user buys in a loop until `untilMs`; an iteration started before then runs to its end. */
 async function buyUntil(pool: Pool, customers: Customer[], productIds: string[], untilMs: number): Promise<Iteration[]> {
   const out: Iteration[] = []
@@ -119,7 +131,7 @@ export const checkoutToPaid: Scenario = {
     try {
       if (ctx.warmupSec > 0) await buyUntil(pool, customers, productIds, performance.now() + ctx.warmupSec * 1000)
       const started = performance.now()
-      const its = await buyUntil(pool, customers, productIds, started + ctx.durationSec * 1000)
+      const { value: its, spent } = await withCpuAccounting(() => buyUntil(pool, customers, productIds, started + ctx.durationSec * 1000))
       const elapsedSec = (performance.now() - started) / 1000
       const paid = its.filter((i) => i.toPaidMs !== undefined)
       const failed = its.filter((i) => i.error)
@@ -139,6 +151,7 @@ export const checkoutToPaid: Scenario = {
           `POST /payments p50 ${ms(pay.p50Ms)} / p99 ${ms(pay.p99Ms)} ms (PG simulator answers after 20 ms)`,
           `time to PAID p50 ${ms(toPaid.p50Ms)} / p99 ${ms(toPaid.p99Ms)} ms, ${polls.toFixed(1)} polls per order`,
           `target ≥ 10% of pgbench-tpcb`,
+          ...(spent && paid.length > 0 ? [cpuBudget(describeCpuPerOperation(spent, paid.length, 'order PAID'), spent.machineBusyMs / paid.length)] : []),
           ...(failed.length ? [`errors: ${reasons}`] : []),
         ].join('; '),
       }
