@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { type Static, Type } from '@sinclair/typebox'
 import type pg from 'pg'
-import { prepared } from './db.ts'
+import { prepared, type Queryable } from './db.ts'
 import { Conflict, IdempotencyKeyReuse } from './errors.ts'
 
 /**
@@ -46,6 +46,25 @@ export interface HandlerResponse<T> {
   status: number
   body: T
   headers?: Record<string, string>
+  /**
+   * True when the handler stored this response itself, with its claim's answerRow() or
+   * answer(), in the statement or transaction of its effect: run() then writes nothing more.
+   */
+  answered?: boolean
+}
+
+/**
+ * The claim a handler runs under. A handler whose effect commits in one statement or one
+ * transaction should store its response there too (answerRow / answer, then `answered:
+ * true`): the effect and the key's stored answer then commit together, so no crash, and no
+ * failure of a later write, can leave an effect whose key a retry would run again once the
+ * claim's lease has lapsed. It also spares the request a commit.
+ */
+export interface IdempotencyClaim {
+  /** The parameters of idempotencyComplete(first) that store `res` as this claim's answer. */
+  answerRow(res: HandlerResponse<unknown>): unknown[]
+  /** Stores `res` as this claim's answer through `q`: the client of the transaction that writes the effect. */
+  answer(q: Queryable, res: HandlerResponse<unknown>): Promise<void>
 }
 
 export interface IdempotentResponse<T> extends HandlerResponse<T> {
@@ -54,7 +73,7 @@ export interface IdempotentResponse<T> extends HandlerResponse<T> {
 }
 
 export interface IdempotencyStore {
-  run<T>(req: IdempotentRequest, handler: () => Promise<HandlerResponse<T>>): Promise<IdempotentResponse<T>>
+  run<T>(req: IdempotentRequest, handler: (claim: IdempotencyClaim) => Promise<HandlerResponse<T>>): Promise<IdempotentResponse<T>>
   /** Deletes expired rows; returns how many. */
   purgeExpired(): Promise<number>
 }
@@ -101,12 +120,21 @@ const CLAIM = prepared(
    ON CONFLICT (scope, key) DO NOTHING
    RETURNING created_at::text AS token`,
 )
-const COMPLETE = prepared(
-  `UPDATE idempotency_keys
-      SET state = 'completed', response_status = $4, response_body = $5::jsonb,
-          response_headers = $6::jsonb, expires_at = now() + $7 * interval '1 millisecond'
-    WHERE scope = $1 AND key = $2 AND created_at = $3::timestamptz AND state = 'in_progress'`,
-)
+/**
+ * The UPDATE that stores a claim's answer, from seven parameters starting at `$first` (an
+ * IdempotencyClaim's answerRow()). Like outboxInsert(), it can go in the WITH clause of the
+ * statement that writes the effect, so both commit as one statement. It changes nothing
+ * when the claim is no longer this request's (its lease lapsed and another took the key).
+ */
+export function idempotencyComplete(first: number): string {
+  const p = (i: number) => `$${first + i}`
+  return `UPDATE idempotency_keys
+      SET state = 'completed', response_status = ${p(3)}::int, response_body = ${p(4)}::jsonb,
+          response_headers = ${p(5)}::jsonb, expires_at = now() + ${p(6)}::float8 * interval '1 millisecond'
+    WHERE scope = ${p(0)}::text AND key = ${p(1)}::text AND created_at = ${p(2)}::timestamptz AND state = 'in_progress'`
+}
+
+const COMPLETE = prepared(idempotencyComplete(1))
 
 /** An Idempotency-Key store on the service's own database (table idempotency_keys). */
 export function createIdempotencyStore(pool: pg.Pool, opts: IdempotencyStoreOptions = {}): IdempotencyStore {
@@ -135,14 +163,31 @@ export function createIdempotencyStore(pool: pg.Pool, opts: IdempotencyStoreOpti
   async function owned<T>(
     req: IdempotentRequest,
     token: string,
-    handler: () => Promise<HandlerResponse<T>>,
+    handler: (claim: IdempotencyClaim) => Promise<HandlerResponse<T>>,
   ): Promise<IdempotentResponse<T>> {
+    const answerRow = (res: HandlerResponse<unknown>): unknown[] => [
+      req.scope,
+      req.key,
+      token,
+      res.status,
+      res.body === undefined ? null : JSON.stringify(res.body),
+      res.headers ? JSON.stringify(res.headers) : null,
+      ttlMs,
+    ]
+    const claim: IdempotencyClaim = {
+      answerRow,
+      async answer(q, res) {
+        await q.query(COMPLETE(answerRow(res)))
+      },
+    }
     let res: HandlerResponse<T>
     try {
-      res = await handler()
+      res = await handler(claim)
     } catch (err) {
       // No half-state: the key is free again so a retry runs the handler anew. If this
-      // delete fails too, the claim's lease frees the key later.
+      // delete fails too, the claim's lease frees the key later. A key the handler had
+      // answered (its effect committed, then something failed) is completed, so it stays:
+      // a retry replays the stored answer.
       await pool
         .query(
           `DELETE FROM idempotency_keys
@@ -152,22 +197,13 @@ export function createIdempotencyStore(pool: pg.Pool, opts: IdempotencyStoreOpti
         .catch(() => {})
       throw err
     }
-    await pool.query(
-      COMPLETE([
-        req.scope,
-        req.key,
-        token,
-        res.status,
-        res.body === undefined ? null : JSON.stringify(res.body),
-        res.headers ? JSON.stringify(res.headers) : null,
-        ttlMs,
-      ]),
-    )
-    return { ...res, replayed: false }
+    const { answered, ...response } = res
+    if (!answered) await claim.answer(pool, response)
+    return { ...response, replayed: false }
   }
 
   return {
-    async run<T>(req: IdempotentRequest, handler: () => Promise<HandlerResponse<T>>): Promise<IdempotentResponse<T>> {
+    async run<T>(req: IdempotentRequest, handler: (claim: IdempotencyClaim) => Promise<HandlerResponse<T>>): Promise<IdempotentResponse<T>> {
       const deadline = Date.now() + waitMs
       for (;;) {
         const token = await claim(req)

@@ -1,13 +1,16 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Conflict, IdempotencyKeyReuse, NotFound } from '../src/errors.ts'
-import { createIdempotencyStore, requestFingerprint } from '../src/idempotency.ts'
+import { withTransaction } from '../src/db.ts'
+import { createIdempotencyStore, idempotencyComplete, requestFingerprint } from '../src/idempotency.ts'
 import { createTestDatabase, eventually, type TestDatabase, uniqueName } from '../src/testing.ts'
 
 let db: TestDatabase
 
 beforeAll(async () => {
   db = await createTestDatabase({ prefix: 'idempotency' })
+  // Stands for a handler's effect (an order, a charge).
+  await db.pool.query('CREATE TABLE effects (id text PRIMARY KEY)')
 })
 
 afterAll(async () => {
@@ -167,5 +170,66 @@ describe('Idempotency-Key store', () => {
     expect(await short.purgeExpired()).toBeGreaterThanOrEqual(1)
     expect(await rowsFor(k1)).toEqual([])
     expect(await rowsFor(k2)).toHaveLength(1)
+  })
+
+  describe('answered by the handler with its effect', () => {
+    const effectsOf = async (id: string) => (await db.pool.query('SELECT id FROM effects WHERE id = $1', [id])).rowCount
+
+    it('an answer stored in the statement of the effect survives a failure after it: the retry replays, the effect stays one', async () => {
+      const store = createIdempotencyStore(db.pool)
+      const req = { scope: 'u', key: uniqueName('k'), fingerprint: fp({ v: 1 }) }
+      const id = uniqueName('effect')
+      await expect(
+        store.run(req, async (claim) => {
+          const res = { status: 201, body: { id } }
+          await db.pool.query(`WITH a AS (${idempotencyComplete(2)}) INSERT INTO effects (id) VALUES ($1)`, [id, ...claim.answerRow(res)])
+          // What a crash, or any failure, right after the commit amounts to.
+          throw new Error('lost after the commit')
+        }),
+      ).rejects.toThrow('lost after the commit')
+      let ranAgain = false
+      const retry = await store.run(req, async () => {
+        ranAgain = true
+        return { status: 500, body: { id: 'second' } }
+      })
+      expect(ranAgain).toBe(false)
+      expect(retry).toEqual({ status: 201, body: { id }, replayed: true })
+      expect(await effectsOf(id)).toBe(1)
+      expect(await rowsFor(req.key)).toEqual([{ scope: 'u', state: 'completed' }])
+    })
+
+    it("a handler that answered returns its response once, without the flag, and it replays as stored", async () => {
+      const store = createIdempotencyStore(db.pool)
+      const req = { scope: 'u', key: uniqueName('k'), fingerprint: fp({ v: 2 }) }
+      const id = uniqueName('effect')
+      const first = await store.run(req, (claim) =>
+        withTransaction(db.pool, async (client) => {
+          await client.query('INSERT INTO effects (id) VALUES ($1)', [id])
+          const res = { status: 201, body: { id }, headers: { location: `/effects/${id}` } }
+          await claim.answer(client, res)
+          return { ...res, answered: true }
+        }),
+      )
+      expect(first).toEqual({ status: 201, body: { id }, headers: { location: `/effects/${id}` }, replayed: false })
+      expect(await store.run(req, async () => ({ status: 500, body: { id: 'second' } }))).toEqual({ ...first, replayed: true })
+    })
+
+    it('an answer in a transaction that rolls back is not stored: the key is free and the retry runs', async () => {
+      const store = createIdempotencyStore(db.pool)
+      const req = { scope: 'u', key: uniqueName('k'), fingerprint: fp({ v: 3 }) }
+      const id = uniqueName('effect')
+      await expect(
+        store.run(req, (claim) =>
+          withTransaction(db.pool, async (client) => {
+            await client.query('INSERT INTO effects (id) VALUES ($1)', [id])
+            await claim.answer(client, { status: 201, body: { id } })
+            throw new Error('rolled back')
+          }),
+        ),
+      ).rejects.toThrow('rolled back')
+      expect(await effectsOf(id)).toBe(0)
+      expect(await rowsFor(req.key)).toEqual([])
+      expect(await store.run(req, async () => ({ status: 201, body: { id: 'retried' } }))).toEqual({ status: 201, body: { id: 'retried' }, replayed: false })
+    })
   })
 })

@@ -1,5 +1,6 @@
 import type { OrderPayment, OrderShipment, OrderStatus } from '@shop/contracts/order'
 import { type PoolClient, prepared, type Queryable } from '@shop/platform/db'
+import { idempotencyComplete } from '@shop/platform/idempotency'
 import { outboxInsert, type OutboxRow } from '@shop/platform/outbox'
 import type { OrderCursor } from '../domain/cursor.ts'
 import type { HistoryEntry, OrderState } from '../domain/order-state.ts'
@@ -68,7 +69,7 @@ interface DetailedOrderRow extends OrderRow {
   history: { status: OrderStatus; reason: string | null; at: string }[]
 }
 
-const INSERT_ORDER = prepared(`
+const INSERT_ORDER_SQL = `
   WITH o AS (
     INSERT INTO orders (id, user_id, status, subtotal, shipping_fee, total, address_enc, created_at, updated_at, expires_at)
     VALUES ($1, $2, 'PENDING_PAYMENT', $3, $4, $5, $6, $7, $7, $8)
@@ -80,31 +81,42 @@ const INSERT_ORDER = prepared(`
            AS l(product_id, name, unit_price, quantity, n)),
   h AS (INSERT INTO order_history (order_id, status, at) VALUES ($1, 'PENDING_PAYMENT', $7)),
   e AS (${outboxInsert(13)})
-  SELECT cursor_at FROM o`)
+  SELECT cursor_at FROM o`
+
+const INSERT_ORDER = prepared(INSERT_ORDER_SQL)
+// The same, with the request's Idempotency-Key answered in the statement (parameters 16 to 22).
+const INSERT_ORDER_ANSWERED = prepared(
+  INSERT_ORDER_SQL.replace('  SELECT cursor_at FROM o', `, a AS (${idempotencyComplete(16)})\n  SELECT cursor_at FROM o`),
+)
 
 /**
  * Inserts the order (PENDING_PAYMENT until expiresAt), its lines, its first history line
  * and the event announcing it, in one statement, so they commit together in one round
- * trip. Returns the order as stored.
+ * trip; with `answer` (an IdempotencyClaim's answerRow) the request's Idempotency-Key is
+ * answered in that statement too. Returns the order as stored.
  */
-export async function insertOrder(q: Queryable, o: NewOrder): Promise<StoredOrder> {
-  const { rows } = await q.query<{ cursor_at: string }>(
-    INSERT_ORDER([
-      o.id,
-      o.userId,
-      o.subtotal,
-      o.shippingFee,
-      o.total,
-      o.addressEnc,
-      o.createdAt,
-      o.expiresAt,
-      o.lines.map((l) => l.productId),
-      o.lines.map((l) => l.name),
-      o.lines.map((l) => l.unitPrice),
-      o.lines.map((l) => l.quantity),
-      ...o.event,
-    ]),
-  )
+export async function insertOrder(q: Queryable, o: NewOrder, answer?: unknown[]): Promise<StoredOrder> {
+  const values = [
+    o.id,
+    o.userId,
+    o.subtotal,
+    o.shippingFee,
+    o.total,
+    o.addressEnc,
+    o.createdAt,
+    o.expiresAt,
+    o.lines.map((l) => l.productId),
+    o.lines.map((l) => l.name),
+    o.lines.map((l) => l.unitPrice),
+    o.lines.map((l) => l.quantity),
+    ...o.event,
+  ]
+  const { rows } = await q.query<{ cursor_at: string }>(answer ? INSERT_ORDER_ANSWERED([...values, ...answer]) : INSERT_ORDER(values))
+  return { ...asStored(o), cursor: { createdAt: rows[0].cursor_at, id: o.id } }
+}
+
+/** A new order as insertOrder stores it, all but the cursor the database gives it: what its view is made of before it is sent. */
+export function asStored(o: NewOrder): Omit<StoredOrder, 'cursor'> {
   return {
     id: o.id,
     userId: o.userId,
@@ -119,7 +131,6 @@ export async function insertOrder(q: Queryable, o: NewOrder): Promise<StoredOrde
     history: [{ status: 'PENDING_PAYMENT', at: o.createdAt, reason: null }],
     createdAt: o.createdAt,
     expiresAt: o.expiresAt,
-    cursor: { createdAt: rows[0].cursor_at, id: o.id },
   }
 }
 

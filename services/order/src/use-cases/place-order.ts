@@ -4,10 +4,10 @@ import type { AuthUser } from '@shop/platform/auth'
 import { type PoolClient, withTransaction } from '@shop/platform/db'
 import { UpstreamUnavailable } from '@shop/platform/errors'
 import { createEvent } from '@shop/platform/events'
-import { type IdempotentResponse, requestFingerprint } from '@shop/platform/idempotency'
+import { type IdempotencyClaim, type IdempotentResponse, requestFingerprint } from '@shop/platform/idempotency'
 import { outboxRow } from '@shop/platform/outbox'
 import type { OrderContext } from '../context.ts'
-import { insertOrder } from '../data/order.repository.ts'
+import { asStored, insertOrder } from '../data/order.repository.ts'
 import { lockPurchases, unitsHeld } from '../data/purchase-cap.repository.ts'
 import { toOrderView } from '../domain/order-view.ts'
 import { checkRequestedItems, priceLines, subtotalOf } from '../domain/pricing.ts'
@@ -57,11 +57,13 @@ async function enforcePurchaseCap(ctx: OrderContext, userId: string, items: Plac
 /**
  * POST /orders: reserve every line at product (prices come from its answer, never from
  * the client), ask shipping for the fee, then in ONE statement (one transaction) insert
- * the order (PENDING_PAYMENT until the payment window closes), its lines, its history
- * and the order.created event. If anything fails after the reservation, it is released: the
- * purchase cap's locked check too (it must run in the transaction that inserts).
+ * the order (PENDING_PAYMENT until the payment window closes), its lines, its history,
+ * the order.created event and, under an Idempotency-Key `claim`, the key's answer (so a
+ * retry can never place a second order for a key whose first one committed). If anything
+ * fails after the reservation, it is released: the purchase cap's locked check too (it
+ * must run in the transaction that inserts).
  */
-export async function placeOrder(ctx: OrderContext, caller: Caller, body: PlaceOrderBody): Promise<OrderView> {
+export async function placeOrder(ctx: OrderContext, caller: Caller, body: PlaceOrderBody, claim?: IdempotencyClaim): Promise<OrderView> {
   const problems = checkRequestedItems(body.items, ctx.settings.maxQuantityPerLine)
   if (problems.length > 0) throw invalidItems(problems)
   const orderId = randomUUID()
@@ -117,14 +119,18 @@ export async function placeOrder(ctx: OrderContext, caller: Caller, body: PlaceO
       lines,
       event: outboxRow(event),
     }
-    // The order and its event are one statement; only the purchase cap's locked check needs a transaction around it.
-    const stored = capEnabled(ctx.settings.purchaseCap)
-      ? await withTransaction(ctx.pool, async (client) => {
-          await enforcePurchaseCap(ctx, caller.user.id, body.items, client)
-          return insertOrder(client, order)
-        })
-      : await insertOrder(ctx.pool, order)
-    const view = toOrderView({ ...stored, address }, caller.user.id)
+    const view = toOrderView({ ...asStored(order), address }, caller.user.id)
+    // The order, its event and the key's answer are one statement; only the purchase cap's
+    // locked check needs a transaction around it.
+    const answer = claim?.answerRow({ status: 201, body: view })
+    if (capEnabled(ctx.settings.purchaseCap)) {
+      await withTransaction(ctx.pool, async (client) => {
+        await enforcePurchaseCap(ctx, caller.user.id, body.items, client)
+        await insertOrder(client, order, answer)
+      })
+    } else {
+      await insertOrder(ctx.pool, order, answer)
+    }
     ctx.eventsCommitted()
     return view
   } catch (err) {
@@ -145,8 +151,9 @@ export function placeOrderOnce(
   body: PlaceOrderBody,
 ): Promise<IdempotentResponse<OrderView>> {
   const fingerprint = requestFingerprint({ method: 'POST', path: '/orders', body })
-  return ctx.idempotency.run({ scope: caller.user.id, key, fingerprint }, async () => ({
+  return ctx.idempotency.run({ scope: caller.user.id, key, fingerprint }, async (claim) => ({
     status: 201,
-    body: await placeOrder(ctx, caller, body),
+    body: await placeOrder(ctx, caller, body, claim),
+    answered: true,
   }))
 }

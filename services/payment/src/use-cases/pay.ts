@@ -1,7 +1,7 @@
 import type { Payment, PayBody } from '@shop/contracts/payment'
 import type { AuthUser } from '@shop/platform/auth'
 import { withTransaction } from '@shop/platform/db'
-import { type IdempotentResponse, requestFingerprint } from '@shop/platform/idempotency'
+import { type IdempotencyClaim, type IdempotentResponse, requestFingerprint } from '@shop/platform/idempotency'
 import type { Payments } from '../context.ts'
 import { type AttemptRow, findAttemptByRequest, markUnknown, settleAttempt, startAttempt, startAttemptForOrder } from '../data/attempt.repository.ts'
 import {
@@ -28,13 +28,21 @@ import { settleCharge } from './settle-charge.ts'
  */
 export function pay(p: Payments, user: AuthUser, body: PayBody, idempotencyKey: string): Promise<IdempotentResponse<Payment>> {
   const fingerprint = requestFingerprint({ method: 'POST', path: '/payments', body })
-  return p.idempotency.run({ scope: user.id, key: idempotencyKey, fingerprint }, async () => ({
-    status: 201,
-    body: await charge(p, user, body, `${user.id}:${idempotencyKey}`),
-  }))
+  return p.idempotency.run({ scope: user.id, key: idempotencyKey, fingerprint }, async (claim) => {
+    const charged = await charge(p, user, body, `${user.id}:${idempotencyKey}`, claim)
+    return { status: 201, body: charged.view, answered: charged.answered }
+  })
 }
 
-async function charge(p: Payments, user: AuthUser, body: PayBody, requestKey: string): Promise<Payment> {
+/** The payment as the request answers it; `answered` when its Idempotency-Key's answer committed with the charge. */
+interface Charged {
+  view: Payment
+  answered: boolean
+}
+
+const unanswered = (view: Payment): Charged => ({ view, answered: false })
+
+async function charge(p: Payments, user: AuthUser, body: PayBody, requestKey: string, claim: IdempotencyClaim): Promise<Charged> {
   // The usual request: its order's payment is prepared, payable and for this amount. A
   // payment that is READY or FAILED has no approved attempt, of this request or another.
   const attempt = await startAttemptForOrder(p.pool, {
@@ -44,19 +52,27 @@ async function charge(p: Payments, user: AuthUser, body: PayBody, requestKey: st
     method: body.method,
     amount: body.amount,
   })
-  return attempt ? chargeAttempt(p, attempt, body.paymentToken) : chargeAfterChecks(p, user, body, requestKey)
+  return attempt ? chargeAttempt(p, attempt, body.paymentToken, claim) : chargeAfterChecks(p, user, body, requestKey, claim)
 }
 
-/** Sends the attempt's charge and answers the payment as it settled. */
-async function chargeAttempt(p: Payments, attempt: AttemptRow, token: string): Promise<Payment> {
-  const settled = await settleCharge(p, attempt, await confirm(p, attempt, token))
-  // Settled just now from PROCESSING, it has captured nothing before, so it has no refunds to list.
-  if (settled) return paymentView(settled, [])
-  return loadPaymentView(p.pool, (await findPayment(p.pool, attempt.paymentId)) as PaymentRow)
+/**
+ * Sends the attempt's charge and answers the payment as it settled, the Idempotency-Key's
+ * answer stored in the settlement's transaction: a retry after anything that follows the
+ * commit replays this answer instead of finding the payment no longer payable.
+ */
+async function chargeAttempt(p: Payments, attempt: AttemptRow, token: string, claim: IdempotencyClaim): Promise<Charged> {
+  let view: Payment | undefined
+  const settled = await settleCharge(p, attempt, await confirm(p, attempt, token), async (client, payment) => {
+    // Settled just now from PROCESSING, it has captured nothing before, so it has no refunds to list.
+    view = paymentView(payment, [])
+    await claim.answer(client, { status: 201, body: view })
+  })
+  if (settled && view) return { view, answered: true }
+  return unanswered(await loadPaymentView(p.pool, (await findPayment(p.pool, attempt.paymentId)) as PaymentRow))
 }
 
 /** Everything else: a payment not prepared yet, another owner, an earlier charge, a refusal to explain. */
-async function chargeAfterChecks(p: Payments, user: AuthUser, body: PayBody, requestKey: string): Promise<Payment> {
+async function chargeAfterChecks(p: Payments, user: AuthUser, body: PayBody, requestKey: string, claim: IdempotencyClaim): Promise<Charged> {
   let found = await findPaymentForRequest(p.pool, body.orderId, requestKey)
   // Usually its order.created is a few milliseconds behind: cheaper to wait than to ask over HTTP.
   if (!found && (await p.preparations.wait(body.orderId, p.preparationWaitMs))) {
@@ -72,7 +88,7 @@ async function chargeAfterChecks(p: Payments, user: AuthUser, body: PayBody, req
     ownAttempt = (await findAttemptByRequest(p.pool, payment.id, requestKey))?.status ?? null
   }
   // This very request (its Idempotency-Key) timed out before, and its charge went through after all.
-  if (ownAttempt === 'APPROVED') return loadPaymentView(p.pool, payment)
+  if (ownAttempt === 'APPROVED') return unanswered(await loadPaymentView(p.pool, payment))
 
   const reason = notPayableReason(payment, p.now())
   if (reason) throw new NotPayable(reason)
@@ -90,7 +106,7 @@ async function chargeAfterChecks(p: Payments, user: AuthUser, body: PayBody, req
     const now = await findPayment(p.pool, payment.id)
     throw new NotPayable((now && notPayableReason(now, p.now())) ?? 'it changed while this request was handled')
   }
-  return chargeAttempt(p, attempt, body.paymentToken)
+  return chargeAttempt(p, attempt, body.paymentToken, claim)
 }
 
 /**

@@ -1,4 +1,4 @@
-import { withTransaction } from '@shop/platform/db'
+import { type PoolClient, withTransaction } from '@shop/platform/db'
 import { createEvent } from '@shop/platform/events'
 import { outboxRow } from '@shop/platform/outbox'
 import type { Payments } from '../context.ts'
@@ -43,8 +43,15 @@ function announcement(attempt: AttemptRow, result: ConfirmResult) {
  *
  * Returns the payment as this settlement left it, or undefined when another path had
  * settled the attempt first, or a refund followed (the caller reads it afresh then).
+ * `answer`, when given, runs in the settlement's transaction with the payment as settled
+ * (not when a refund follows), so the request's stored answer commits with the charge.
  */
-export async function settleCharge(p: Payments, attempt: AttemptRow, result: ConfirmResult): Promise<PaymentRow | undefined> {
+export async function settleCharge(
+  p: Payments,
+  attempt: AttemptRow,
+  result: ConfirmResult,
+  answer?: (client: PoolClient, settled: PaymentRow) => Promise<void>,
+): Promise<PaymentRow | undefined> {
   let refundQueued = false
   const event = outboxRow(announcement(attempt, result))
   const settled = await withTransaction(p.pool, async (client) => {
@@ -59,6 +66,8 @@ export async function settleCharge(p: Payments, attempt: AttemptRow, result: Con
     if (result.status === 'approved' && payment.cancelRequested) {
       await insertRefund(client, { paymentId: payment.id, amount: payment.amount, reason: `order cancelled: ${payment.cancelReason ?? 'cancelled'}` })
       refundQueued = true
+    } else if (answer) {
+      await answer(client, payment)
     }
     return payment
   })
