@@ -35,7 +35,7 @@ export const pgbenchTpcb: Scenario = {
     // they would be lost from a per-process sum): the price of one transaction, client included.
     const cpuPerTx = spent && result.total > 0 ? spent.machineBusyMs / result.total : undefined
     if (cpuPerTx !== undefined) recordCpuPerOperation('pgbench-tpcb', cpuPerTx)
-    const busy = spent ? `; machine CPU ${cpuPerTx?.toFixed(2)} ms per transaction, the machine ${Math.round((100 * spent.machineBusyMs) / (spent.wallMs * cpus().length))}% busy` : ''
+    const busy = spent && cpuPerTx !== undefined ? `; machine CPU ${cpuPerTx.toFixed(2)} ms per transaction, the machine ${Math.round((100 * spent.machineBusyMs) / (spent.wallMs * cpus().length))}% busy` : ''
     return {
       ...result,
       notes: `transactions/s; scale ${scale}, ${CLIENTS} clients, ${THREADS} threads; latency average ${latencyAvgMs.toFixed(2)} ms${busy}`,
