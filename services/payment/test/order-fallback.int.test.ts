@@ -130,4 +130,17 @@ describe('paying an order whose order.created lands while the payment waits for 
     expect(seen.filter((s) => s.path === `/orders/${order.id}`)).toEqual([])
     expect(await w.charges(order.id)).toBe(1)
   })
+
+  it('a wrong amount is still refused once the payment is prepared: 422 amount_mismatch, nothing charged', async () => {
+    const { order, token } = await knownOnlyToOrderService(w)
+    const paying = w.pay(token, pay(order.id, order.total + 1))
+    await eventually(() => w.payments.preparations.waiting(order.id), { timeoutMs: 20_000 })
+    await w.deliver('order.created', orderCreated({ orderId: order.id, userId: order.userId, total: order.total }))
+    const res = await paying
+    expect(res.statusCode).toBe(422)
+    expect(res.json().code).toBe('amount_mismatch')
+    expect(await w.charges(order.id)).toBe(0)
+    const { rows } = await w.db.pool.query('SELECT status FROM payments WHERE order_id = $1', [order.id])
+    expect(rows).toEqual([{ status: 'READY' }])
+  })
 })

@@ -45,15 +45,13 @@ const unanswered = (view: Payment): Charged => ({ view, answered: false })
 async function charge(p: Payments, user: AuthUser, body: PayBody, requestKey: string, claim: IdempotencyClaim): Promise<Charged> {
   // The usual request: its order's payment is prepared, payable and for this amount. A
   // payment that is READY or FAILED has no approved attempt, of this request or another.
-  const attempt = await startAttemptForOrder(p.pool, {
-    orderId: body.orderId,
-    userId: user.id,
-    requestKey,
-    method: body.method,
-    amount: body.amount,
-  })
+  const attempt = await claimPrepared(p, user, body, requestKey)
   return attempt ? chargeAttempt(p, attempt, body.paymentToken, claim) : chargeAfterChecks(p, user, body, requestKey, claim)
 }
+
+/** The usual claim: an attempt on the order's payment when it is the caller's, payable and for this amount; null otherwise. */
+const claimPrepared = (p: Payments, user: AuthUser, body: PayBody, requestKey: string) =>
+  startAttemptForOrder(p.pool, { orderId: body.orderId, userId: user.id, requestKey, method: body.method, amount: body.amount })
 
 /**
  * Sends the attempt's charge and answers the payment as it settled, the Idempotency-Key's
@@ -76,6 +74,9 @@ async function chargeAfterChecks(p: Payments, user: AuthUser, body: PayBody, req
   let found = await findPaymentForRequest(p.pool, body.orderId, requestKey)
   // Usually its order.created is a few milliseconds behind: cheaper to wait than to ask over HTTP.
   if (!found && (await p.preparations.wait(body.orderId, p.preparationWaitMs))) {
+    // Prepared just now, so READY without attempts: the usual claim applies, as if it had been there.
+    const attempt = await claimPrepared(p, user, body, requestKey)
+    if (attempt) return chargeAttempt(p, attempt, body.paymentToken, claim)
     found = await findPaymentForRequest(p.pool, body.orderId, requestKey)
   }
   // A payment prepared only now has no attempts yet, so none of this request's.
