@@ -193,6 +193,39 @@ describe('POST /orders', () => {
     expect(await stored()).toEqual(before)
   })
 
+  it("when the key's answer cannot be stored, neither is the order: the reservation is released and a retry places exactly one", async () => {
+    // The fault: the database refuses to complete any Idempotency-Key, as a failing disk or
+    // a lost connection would at that moment. The answer is written by the order's own
+    // statement, so the order cannot commit without it.
+    await h.db.pool.query(`
+      CREATE FUNCTION refuse_answers() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'answers refused'; END $$;
+      CREATE TRIGGER refuse_answers BEFORE UPDATE ON idempotency_keys
+        FOR EACH ROW WHEN (NEW.state = 'completed') EXECUTE FUNCTION refuse_answers()`)
+    const before = await stored()
+    const key = randomUUID()
+    const body = { items: [{ productId: h.addProduct(6_500), quantity: 1 }], shippingAddress: ADDRESS }
+    let failed
+    try {
+      failed = await h.place(user, body, key)
+    } finally {
+      await h.db.pool.query('DROP TRIGGER refuse_answers ON idempotency_keys; DROP FUNCTION refuse_answers()')
+    }
+    expect(failed.statusCode).toBe(500)
+    expect(failed.json().code).toBe('internal')
+    expect(await stored()).toEqual(before)
+    const orderId = (h.product.reservations().at(-1)?.body as { orderId: string }).orderId
+    expect(h.product.releases()).toContain(orderId)
+
+    const retry = await h.place(user, body, key)
+    expect(retry.statusCode).toBe(201)
+    expect(retry.headers['idempotent-replayed']).toBeUndefined()
+    const replay = await h.place(user, body, key)
+    expect(replay.headers['idempotent-replayed']).toBe('true')
+    expect(replay.json()).toEqual(retry.json())
+    expect(await stored()).toEqual({ orders: before.orders + 1, outbox: before.outbox + 1, keys: before.keys + 1 })
+  })
+
   it('an unknown product is a 400 naming the line, as product reports it', async () => {
     const res = await h.place(user, {
       items: [
