@@ -47,6 +47,43 @@ describe('POST /payments', () => {
     expect(await h.charges(o.orderId)).toBe(1)
   })
 
+  it("when the key's answer cannot be stored, the charge is not settled without it, and the retry with the key learns it from the PG: COMPLETED, one charge", async () => {
+    const o = await h.createOrder({ total: 18_000 })
+    const key = randomUUID()
+    // The fault: the database refuses to complete any Idempotency-Key at that moment.
+    await h.db.pool.query(`
+      CREATE FUNCTION refuse_answers() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'answers refused'; END $$;
+      CREATE TRIGGER refuse_answers BEFORE UPDATE ON idempotency_keys
+        FOR EACH ROW WHEN (NEW.state = 'completed') EXECUTE FUNCTION refuse_answers()`)
+    let failed
+    try {
+      failed = await h.pay(o.token, body(o.orderId, 18_000), key)
+    } finally {
+      await h.db.pool.query('DROP TRIGGER refuse_answers ON idempotency_keys; DROP FUNCTION refuse_answers()')
+    }
+    expect(failed.statusCode).toBe(500)
+    // The PG charged; the settlement rolled back with the answer, so the payment still waits for its outcome.
+    expect(await h.charges(o.orderId)).toBe(1)
+    expect(await paymentOfOrder(h.db, o.orderId)).toMatchObject({ status: 'PROCESSING' })
+    expect((await h.outbox('payment.completed')).filter((e) => e.orderId === o.orderId)).toEqual([])
+
+    // Straight away the charge may still be in flight, so nothing is charged again: 409.
+    const early = await h.pay(o.token, body(o.orderId, 18_000), key)
+    expect(early.statusCode).toBe(409)
+    expect(await h.charges(o.orderId)).toBe(1)
+    // Once the attempt is stale, the retry asks the PG what became of it and answers that.
+    await h.db.pool.query(`UPDATE payment_attempts SET started_at = started_at - interval '1 hour' WHERE payment_id = (SELECT id FROM payments WHERE order_id = $1)`, [o.orderId])
+    const retry = await h.pay(o.token, body(o.orderId, 18_000), key)
+    expect(retry.statusCode).toBe(201)
+    expect(retry.json()).toMatchObject({ orderId: o.orderId, status: 'COMPLETED', amount: 18_000 })
+    expect(await h.charges(o.orderId)).toBe(1)
+    expect((await h.outbox('payment.completed')).filter((e) => e.orderId === o.orderId)).toHaveLength(1)
+    const replay = await h.pay(o.token, body(o.orderId, 18_000), key)
+    expect(replay.headers['idempotent-replayed']).toBe('true')
+    expect(replay.json()).toEqual(retry.json())
+  })
+
   it('a declined card is 201 FAILED with card_declined, and a later good token with a new key completes it with one charge', async () => {
     const o = await h.createOrder({ total: 12_000 })
     const declined = await h.pay(o.token, body(o.orderId, 12_000, 'tok_declined'))
