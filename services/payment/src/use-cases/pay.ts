@@ -56,7 +56,7 @@ const claimPrepared = (p: Payments, user: AuthUser, body: PayBody, requestKey: s
 /**
  * Sends the attempt's charge and answers the payment as it settled, the Idempotency-Key's
  * answer stored in the settlement's transaction: a retry after anything that follows the
- * commit replays this answer instead of finding the payment no longer payable.
+ * commit replays this answer, and a settlement that rolled back left no answer behind.
  */
 async function chargeAttempt(p: Payments, attempt: AttemptRow, token: string, claim: IdempotencyClaim): Promise<Charged> {
   let view: Payment | undefined
