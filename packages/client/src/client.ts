@@ -1,0 +1,125 @@
+import createClient from 'openapi-fetch'
+import { problemOf } from './errors.ts'
+import type { paths } from './schema.ts'
+import { type SessionStore, createTransport } from './transport.ts'
+import type * as T from './types.ts'
+import { followOrder } from './order-stream.ts'
+
+export interface ShopClientOptions {
+  /** The gateway's origin, e.g. `http://localhost:8080` ('' for the page's own origin). */
+  baseUrl: string
+  store?: SessionStore
+  fetch?: typeof fetch
+  retries?: number
+  onSessionChange?: Parameters<typeof createTransport>[0]['onSessionChange']
+  sleep?: (ms: number) => Promise<void>
+}
+
+/** A fresh Idempotency-Key; a caller keeps one per logical action so a retry reuses it. */
+export const newIdempotencyKey = (): string => globalThis.crypto.randomUUID()
+
+/**
+ * The shop's public API, typed from its OpenAPI document. Every method resolves with the
+ * answer's body or throws an ApiError carrying the problem's stable `code`.
+ */
+export function createShopClient(opts: ShopClientOptions) {
+  const transport = createTransport(opts)
+  // openapi-fetch builds typed requests; the transport sends them under its policies.
+  const api = createClient<paths>({ baseUrl: opts.baseUrl, fetch: (req: Request) => transport.send(req) })
+
+  async function unwrap<D>(p: Promise<{ data?: D; error?: unknown; response: Response }>): Promise<D> {
+    // openapi-fetch has read the body: a problem arrives parsed as `error`
+    const { data, error, response } = await p
+    if (!response.ok) throw problemOf(response, error)
+    return data as D
+  }
+  const started = async (s: T.AuthSession | Omit<T.AuthSession, 'user'>) => {
+    await transport.setSession({ accessToken: s.accessToken, refreshToken: s.refreshToken })
+    return s
+  }
+  const key = (k?: string) => ({ 'idempotency-key': k ?? newIdempotencyKey() })
+
+  return {
+    transport,
+    session: () => transport.session(),
+    auth: {
+      async register(body: T.RegisterInput) {
+        return started(await unwrap(api.POST('/v1/auth/register', { body })))
+      },
+      async login(email: string, password: string) {
+        return started(await unwrap(api.POST('/v1/auth/login', { body: { email, password } })))
+      },
+      /** Signs out here and on the server; the local session ends even when the server is unreachable. */
+      async logout() {
+        const s = await transport.session()
+        try {
+          if (s) await unwrap(api.POST('/v1/auth/logout', { body: { refreshToken: s.refreshToken } }))
+        } finally {
+          await transport.setSession(null)
+        }
+      },
+      profile: () => unwrap(api.GET('/v1/auth/profile')),
+      updateProfile: (body: T.ProfileUpdate) => unwrap(api.PUT('/v1/auth/profile', { body })),
+    },
+    products: {
+      list: (query: T.ProductListQuery = {}) =>
+        unwrap(api.GET('/v1/products', { params: { query: { limit: 20, ...query } } })),
+      get: (id: string) => unwrap(api.GET('/v1/products/{id}', { params: { path: { id } } })),
+      create: (body: T.ProductInput) => unwrap(api.POST('/v1/products', { body })),
+      /** With `version`, the update applies only to that version (409 conflict when someone saved meanwhile). */
+      update: (id: string, body: T.ProductUpdate, version?: number) =>
+        unwrap(
+          api.PUT('/v1/products/{id}', {
+            params: { path: { id } },
+            body,
+            headers: version === undefined ? {} : { 'if-match': `"${version}"` },
+          }),
+        ),
+      remove: (id: string) => unwrap(api.DELETE('/v1/products/{id}', { params: { path: { id } } })),
+      setStock: (id: string, onHand: number) =>
+        unwrap(api.PUT('/v1/products/{id}/stock', { params: { path: { id } }, body: { onHand } })),
+    },
+    categories: {
+      list: () => unwrap(api.GET('/v1/categories')),
+      create: (body: T.CategoryInput) => unwrap(api.POST('/v1/categories', { body })),
+    },
+    orders: {
+      place: (body: T.PlaceOrderInput, idempotencyKey?: string) =>
+        unwrap(api.POST('/v1/orders', { body, params: { header: key(idempotencyKey) } })),
+      list: (query: T.OrderListQuery = {}) => unwrap(api.GET('/v1/orders', { params: { query: { limit: 20, ...query } } })),
+      get: (id: string) => unwrap(api.GET('/v1/orders/{id}', { params: { path: { id } } })),
+      cancel: (id: string, reason?: string) =>
+        unwrap(api.PUT('/v1/orders/{id}/cancel', { params: { path: { id } }, body: reason ? { reason } : {} })),
+      /** Follows an order's changes (server-sent events) until it settles or `signal` aborts. */
+      follow: (id: string, onOrder: (order: T.Order) => void, signal?: AbortSignal) =>
+        followOrder(transport, id, onOrder, signal),
+    },
+    payments: {
+      pay: (body: T.PayInput, idempotencyKey?: string) =>
+        unwrap(api.POST('/v1/payments', { body, params: { header: key(idempotencyKey) } })),
+      get: (id: string) => unwrap(api.GET('/v1/payments/{id}', { params: { path: { id } } })),
+      refund: (id: string, body: T.RefundInput) =>
+        unwrap(api.POST('/v1/payments/{id}/refund', { params: { path: { id } }, body })),
+    },
+    shipping: {
+      quote: (subtotal: number, postalCode: string) =>
+        unwrap(api.POST('/v1/shipping/quote', { body: { subtotal, postalCode } })),
+      shipment: (orderId: string) => unwrap(api.GET('/v1/shipments/{orderId}', { params: { path: { orderId } } })),
+      updateStatus: (id: string, body: T.ShipmentUpdate) =>
+        unwrap(api.PUT('/v1/shipments/{id}/status', { params: { path: { id } }, body })),
+      track: (trackingNumber: string) =>
+        unwrap(api.GET('/v1/shipments/tracking/{trackingNumber}', { params: { path: { trackingNumber } } })),
+    },
+    users: {
+      setRoles: (id: string, roles: ('customer' | 'admin')[]) =>
+        unwrap(api.PUT('/v1/auth/users/{id}/roles', { params: { path: { id } }, body: { roles } })),
+    },
+    admin: {
+      audit: () => unwrap(api.GET('/v1/admin/audit')),
+      replayDeadLetters: (service: string) =>
+        unwrap(api.POST('/v1/admin/dlq/{service}/replay', { params: { path: { service } } } as never)),
+    },
+  }
+}
+
+export type ShopClient = ReturnType<typeof createShopClient>

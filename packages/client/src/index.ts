@@ -1,0 +1,6 @@
+export { createShopClient, newIdempotencyKey, type ShopClient, type ShopClientOptions } from './client.ts'
+export { ApiError, isApiError, type FieldProblem, type ProblemCode } from './errors.ts'
+export { followOrder, parseEvents, type FollowResult } from './order-stream.ts'
+export { createTransport, type Session, type SessionStore, type Transport } from './transport.ts'
+export type * from './types.ts'
+export type { paths } from './schema.ts'

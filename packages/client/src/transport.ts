@@ -1,0 +1,151 @@
+import { ApiError, problemFrom } from './errors.ts'
+
+/** What a signed-in client holds: the access token lives in memory, the refresh token in the store. */
+export interface Session {
+  accessToken: string
+  refreshToken: string
+}
+
+/**
+ * Where a platform keeps the refresh token (web: the browser's storage, phone: the secure
+ * store). `load` may be asynchronous; the client reads it once, at its first request.
+ */
+export interface SessionStore {
+  load(): Session | null | Promise<Session | null>
+  save(session: Session | null): void | Promise<void>
+}
+
+export interface TransportOptions {
+  baseUrl: string
+  store?: SessionStore
+  fetch?: typeof fetch
+  /** Attempts after the first for a 503 or a network error, when a retry is safe (default 3). */
+  retries?: number
+  /** Called whenever the session starts, is renewed or ends (a refresh that failed included). */
+  onSessionChange?: (session: Session | null) => void
+  /** Waits between retries; tests pass a short one. */
+  sleep?: (ms: number) => Promise<void>
+}
+
+const AUTH_ROUTES = /\/v1\/auth\/(login|register|refresh)$/
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS'])
+
+/**
+ * The policies every request follows: the bearer token, one silent refresh on 401, and
+ * retries of 503 and network errors for requests whose repetition is safe (idempotent
+ * methods, or a POST that carries an Idempotency-Key, which a retry sends unchanged).
+ */
+export function createTransport(opts: TransportOptions) {
+  const doFetch = opts.fetch ?? globalThis.fetch.bind(globalThis)
+  const retries = opts.retries ?? 3
+  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)))
+  let session: Session | null = null
+  let loaded: Promise<void> | null = null
+  let refreshing: Promise<boolean> | null = null
+
+  const ensureLoaded = (): Promise<void> =>
+    (loaded ??= Promise.resolve(opts.store?.load() ?? null).then((s) => {
+      // a session set meanwhile (sign-in before the first request) wins over the stored one
+      if (!session) session = s
+    }))
+
+  async function setSession(next: Session | null): Promise<void> {
+    session = next
+    await opts.store?.save(next)
+    opts.onSessionChange?.(next)
+  }
+
+  async function refresh(): Promise<boolean> {
+    const current = session
+    if (!current) return false
+    try {
+      const res = await doFetch(`${opts.baseUrl}/v1/auth/refresh`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ refreshToken: current.refreshToken }),
+      })
+      if (!res.ok) {
+        // another tab may have rotated it meanwhile; only a still-current session is dropped
+        if (session === current && (res.status === 401 || res.status === 400)) await setSession(null)
+        return false
+      }
+      const body = (await res.json()) as Session
+      await setSession({ accessToken: body.accessToken, refreshToken: body.refreshToken })
+      return true
+    } catch {
+      return false
+    }
+  }
+
+  /** One refresh at a time, shared by every request that met the 401. */
+  const refreshOnce = (): Promise<boolean> =>
+    (refreshing ??= refresh().finally(() => {
+      refreshing = null
+    }))
+
+  function withToken(req: Request): Request {
+    const headers = new Headers(req.headers)
+    if (session && !AUTH_ROUTES.test(new URL(req.url).pathname)) headers.set('authorization', `Bearer ${session.accessToken}`)
+    return new Request(req, { headers })
+  }
+
+  /** Sends a request under the policies; answers the final Response (errors included). */
+  async function send(original: Request): Promise<Response> {
+    await ensureLoaded()
+    const retryable = SAFE_METHODS.has(original.method) || original.headers.has('idempotency-key')
+    let refreshed = false
+    for (let attempt = 0; ; attempt++) {
+      const tokenUsed = session?.accessToken
+      let res: Response
+      try {
+        res = await doFetch(withToken(original.clone()))
+      } catch (err) {
+        if ((err as Error).name === 'AbortError') throw err
+        if (!retryable || attempt >= retries) {
+          throw new ApiError({ status: 0, code: 'network', title: 'Network error', detail: (err as Error).message })
+        }
+        await sleep(backoff(attempt))
+        continue
+      }
+      if (res.status === 401 && tokenUsed && !refreshed && !AUTH_ROUTES.test(new URL(original.url).pathname)) {
+        refreshed = true
+        // a request that raced a refresh already has a newer token to try
+        if (session?.accessToken !== tokenUsed || (await refreshOnce())) {
+          attempt--
+          continue
+        }
+        return res
+      }
+      if (res.status === 503 && retryable && attempt < retries) {
+        const after = Number(res.headers.get('retry-after'))
+        await res.body?.cancel().catch(() => {})
+        await sleep(Number.isFinite(after) && after > 0 ? Math.min(after * 1000, 5000) : backoff(attempt))
+        continue
+      }
+      return res
+    }
+  }
+
+  /** Sends and throws an ApiError for a non-2xx answer. */
+  async function sendOk(req: Request): Promise<Response> {
+    const res = await send(req)
+    if (!res.ok) throw await problemFrom(res)
+    return res
+  }
+
+  return {
+    send,
+    sendOk,
+    setSession,
+    /** The current session, after the store was read. */
+    async session(): Promise<Session | null> {
+      await ensureLoaded()
+      return session
+    },
+    baseUrl: opts.baseUrl,
+  }
+}
+
+export type Transport = ReturnType<typeof createTransport>
+
+const backoff = (attempt: number): number => Math.min(200 * 2 ** attempt, 2000) + Math.floor(Math.random() * 100)
