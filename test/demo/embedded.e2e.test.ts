@@ -20,7 +20,7 @@ describe('the embedded shop on its first start', () => {
     // The harness turns demo data off for other tests; an empty value is "not set".
     shop = await startEmbeddedShop({ SHOP_DEMO_DATA: '' })
     const started = shop
-    await until('the demo catalogue line', async () => /Demo catalogue: (seeded|not seeded).*/.exec(started.logs())?.[0], 60_000)
+    await until('the demo catalogue line', async () => /Demo catalogue: (seeded|not seeded).*/.exec(started.logs())?.[0], 120_000)
     expect(started.logs()).toContain(`Demo catalogue: seeded 48 products in ${DEMO_CATEGORIES.length} categories`)
 
     const client = api(started.gatewayUrl)
@@ -33,7 +33,7 @@ describe('the embedded shop on its first start', () => {
   it('leaves the catalogue empty with SHOP_DEMO_DATA=false', async () => {
     shop = await startEmbeddedShop({ SHOP_DEMO_DATA: 'false' })
     const started = shop
-    await until('the demo catalogue line', async () => started.logs().includes('Demo catalogue: off (SHOP_DEMO_DATA=false)'), 60_000)
+    await until('the demo catalogue line', async () => started.logs().includes('Demo catalogue: off (SHOP_DEMO_DATA=false)'), 120_000)
 
     const client = api(started.gatewayUrl)
     expect((await client.get('/products?limit=100')).body.items).toEqual([])

@@ -1,8 +1,13 @@
 import { spawn } from 'node:child_process'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { createLogger } from '@shop/platform/logger'
 import { serverAvailable } from '@shop/platform/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DEMO_CATEGORIES, DEMO_PRODUCTS, demoImagePath } from '../../scripts/demo/catalogue.ts'
+import { DEMO_MARKER_FILE, seedDemoOnFirstStart } from '../../scripts/demo/embedded.ts'
 import { createHttpDemoApi } from '../../scripts/demo/http-api.ts'
 import { type DemoCatalogueApi, seedDemoCatalogue } from '../../scripts/demo/seed.ts'
 import { api } from '../e2e/client.ts'
@@ -125,5 +130,24 @@ describe.runIf(ready)('seeding the demo catalogue into a running shop', () => {
     const digital = await client.get('/products?category=digital&limit=100')
     const underDigital = DEMO_PRODUCTS.filter((p) => p.category.startsWith('digital-')).length
     expect(digital.body.items).toHaveLength(underDigital)
+  })
+
+  it('leaves a shop that already has products alone on an embedded first start, and records that for the data dir', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'shop-demo-'))
+    try {
+      const { port } = new URL(shop.gatewayUrl)
+      await seedDemoOnFirstStart({
+        dataDir,
+        env: { BOOTSTRAP_ADMIN_EMAIL: shop.admin.email, BOOTSTRAP_ADMIN_PASSWORD: shop.admin.password },
+        host: '0.0.0.0',
+        port: Number(port),
+        logger: createLogger({ service: 'test', level: 'silent' }),
+      })
+      const marker = JSON.parse(await readFile(join(dataDir, DEMO_MARKER_FILE), 'utf8'))
+      expect(marker).toMatchObject({ seeded: false, reason: 'the catalogue had products' })
+      expect((await client.get('/products?limit=100')).body.items).toHaveLength(48)
+    } finally {
+      await rm(dataDir, { recursive: true, force: true })
+    }
   })
 })
