@@ -55,7 +55,13 @@ export function createHttpDemoApi(opts: HttpDemoApiOptions): DemoCatalogueApi {
         continue
       }
       const text = await res.text()
-      return { status: res.status, body: (text ? JSON.parse(text) : null) as T }
+      let parsed: unknown = null
+      try {
+        parsed = text ? JSON.parse(text) : null
+      } catch {
+        // not JSON (a proxy's error page): the status says enough
+      }
+      return { status: res.status, body: parsed as T }
     }
   }
 
