@@ -8,6 +8,7 @@ import { loadSharedConfig, PROCESSES, type ProcessName, type Runtime } from '@sh
 import { createEmbeddedAdapters, createEmbeddedRuntime } from '@shop/platform/runtime-build'
 import { initTelemetry } from '@shop/platform/telemetry'
 import { Type } from '@sinclair/typebox'
+import { seedDemoOnFirstStart } from './demo/embedded.ts'
 import { loadOrCreateSecrets } from './secrets.ts'
 
 // Embedded mode: the whole shop in this one process, on an embedded PostgreSQL and
@@ -80,6 +81,7 @@ try {
     '',
   ]
   process.stdout.write(`${lines.join('\n')}\n`)
+  await seedDemoOnFirstStart({ dataDir, env, host: shared.HOST, port: shared.GATEWAY_PORT, logger })
 } catch (err) {
   logger.error({ err }, 'embedded shop failed to start')
   await lifecycle.shutdown('start failed').catch(() => {})

@@ -79,6 +79,8 @@ async function baseEnv(): Promise<{ env: Record<string, string>; urls: Record<Pr
     USER_RATE_LIMIT_PER_MINUTE: '0',
     AUTH_RATE_LIMIT_PER_MINUTE: '0',
     CARRIER_SIMULATOR_AUTO_ADVANCE: 'false',
+    // Tests count their own products; a test that wants the demo catalogue asks for it.
+    SHOP_DEMO_DATA: 'false',
   }
   for (const p of PROCESSES) env[`${p.toUpperCase()}_PORT`] = String(ports[p])
   const urls = Object.fromEntries(PROCESSES.map((p) => [p, `http://127.0.0.1:${ports[p]}`])) as Record<ProcessName, string>

@@ -17,7 +17,7 @@ export const Sku = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z
 export const Price = Type.Integer({ minimum: 0, maximum: MAX_PRICE, description: 'integer KRW' })
 /** Free-form product attributes; its serialised size is bounded by the service (8 KiB). */
 export const Attributes = Type.Record(Type.String({ maxLength: 100 }), Type.Unknown(), { maxProperties: 50 })
-/** http(s) image URLs; the service refuses hosts that are loopback, private or link-local addresses. */
+/** http(s) image URLs, or paths on the shop's own site (`/demo/x.svg`); the service refuses hosts that are loopback, private or link-local addresses. */
 export const Images = Type.Array(Type.String({ minLength: 1, maxLength: 2048 }), { maxItems: 20 })
 
 const productFields = {

@@ -10,6 +10,8 @@ describe('image URL policy', () => {
     'https://172.32.0.1/a.png',
     'https://[2002:808:808::1]/a.png',
     'https://[64:ff9b::808:808]/a.png',
+    '/demo/DEMO-AUD-001.svg',
+    '/이미지/상품.png',
   ])('accepts %s', (url) => {
     expect(imageUrlProblem(url)).toBeNull()
   })
@@ -18,7 +20,11 @@ describe('image URL policy', () => {
     ['ftp://example.com/a.png', /http or https/],
     ['javascript:alert(1)', /http or https/],
     ['data:image/png;base64,AAAA', /http or https/],
-    ['/relative/a.png', /absolute/],
+    ['relative/a.png', /absolute/],
+    ['//evil.example.com/a.png', /another host/],
+    ['/\\evil.example.com/a.png', /another host/],
+    ['/a b.png', /spaces/],
+    ['/a\nb.png', /control/],
     ['https://user:pw@example.com/a.png', /credentials/],
     ['http://localhost/a.png', /localhost/],
     ['http://LOCALHOST./a.png', /localhost/],

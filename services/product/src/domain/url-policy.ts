@@ -11,11 +11,12 @@ export const MAX_URL_CHARS = 2048
 /** Why the URL is refused, or null when it is acceptable. */
 export function imageUrlProblem(raw: string): string | null {
   if (raw.length > MAX_URL_CHARS) return `must be at most ${MAX_URL_CHARS} characters`
+  if (raw.startsWith('/')) return sitePathProblem(raw)
   let url: URL
   try {
     url = new URL(raw)
   } catch {
-    return 'must be an absolute http or https URL'
+    return 'must be an absolute http or https URL or a path on this site (/...)'
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'must be an http or https URL'
   if (url.username || url.password) return 'must not carry credentials'
@@ -31,6 +32,17 @@ export function imageUrlProblem(raw: string): string | null {
   }
   if (family === 4 && isInternalIPv4(host)) return 'must not point at a loopback, private or link-local address'
   if (family === 6 && isInternalIPv6(host)) return 'must not point at a loopback, private or link-local address'
+  return null
+}
+
+/**
+ * A path on the shop's own site (`/demo/DEMO-AUD-001.svg`, served with the storefront):
+ * it can only reach the origin the page came from. `//host` and `/\\host` are refused,
+ * since browsers read both as another host.
+ */
+function sitePathProblem(path: string): string | null {
+  if (path[1] === '/' || path.includes('\\')) return 'must not name another host (a site path starts with a single /)'
+  if ([...path].some((ch) => ch.charCodeAt(0) <= 0x20 || ch === '\x7f')) return 'must not contain spaces or control characters'
   return null
 }
 
