@@ -1,4 +1,5 @@
 import js from '@eslint/js'
+import reactHooks from 'eslint-plugin-react-hooks'
 import tseslint from 'typescript-eslint'
 
 const services = ['auth', 'product', 'order', 'payment', 'shipping', 'gateway']
@@ -42,4 +43,9 @@ export default tseslint.config(
     },
   },
   ...serviceRules,
+  {
+    files: ['apps/**/*.tsx', 'apps/**/*.ts'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'error' },
+  },
 )

@@ -10,6 +10,7 @@ import { initTelemetry } from '@shop/platform/telemetry'
 import { Type } from '@sinclair/typebox'
 import { seedDemoOnFirstStart } from './demo/embedded.ts'
 import { loadOrCreateSecrets } from './secrets.ts'
+import { ensureWebBuild } from './web-build.ts'
 
 // Embedded mode: the whole shop in this one process, on an embedded PostgreSQL and
 // in-memory broker and cache. Same services, same SQL, same outbox and inbox code.
@@ -52,6 +53,8 @@ try {
   lifecycle.add('memory broker', () => adapters.bus.close())
   lifecycle.add('memory cache', () => adapters.cache.close())
 
+  // The gateway serves the web app: built here the first time, and again only when its sources change.
+  await ensureWebBuild({ log: (line) => logger.info(line) })
   for (const name of ORDER) {
     const rt: Runtime = await createEmbeddedRuntime(
       name,

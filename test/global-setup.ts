@@ -1,4 +1,5 @@
 import { answers, testPgUrl } from '@shop/platform/testing'
+import { ensureWebBuild } from '../scripts/web-build.ts'
 import { type EmbeddedPostgresHandle, startEmbeddedPostgres } from '@shop/platform/embedded-postgres'
 
 // Tests need a PostgreSQL server. Use the one configured (or on 127.0.0.1:5432); when
@@ -6,6 +7,8 @@ import { type EmbeddedPostgresHandle, startEmbeddedPostgres } from '@shop/platfo
 let embedded: EmbeddedPostgresHandle | undefined
 
 export async function setup() {
+  // Built once here, before any test starts a gateway that serves it.
+  await ensureWebBuild()
   if (await answers(testPgUrl())) return
   if (process.env.CI === 'true') throw new Error(`CI=true and PostgreSQL does not answer at ${testPgUrl()}`)
   embedded = await startEmbeddedPostgres({ dataDir: '/tmp/shop-test-data', port: 54399 })

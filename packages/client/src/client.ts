@@ -13,6 +13,7 @@ export interface ShopClientOptions {
   retries?: number
   onSessionChange?: Parameters<typeof createTransport>[0]['onSessionChange']
   sleep?: (ms: number) => Promise<void>
+  exclusive?: Parameters<typeof createTransport>[0]['exclusive']
 }
 
 /** A fresh Idempotency-Key; a caller keeps one per logical action so a retry reuses it. */
@@ -60,6 +61,16 @@ export function createShopClient(opts: ShopClientOptions) {
       },
       profile: () => unwrap(api.GET('/v1/auth/profile')),
       updateProfile: (body: T.ProfileUpdate) => unwrap(api.PUT('/v1/auth/profile', { body })),
+      /** Every other session of the user is signed out; this one goes on. */
+      changePassword: async (currentPassword: string, newPassword: string): Promise<void> => {
+        await transport.sendOk(
+          new Request(`${opts.baseUrl}/v1/auth/password`, {
+            method: 'PUT',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ currentPassword, newPassword }),
+          }),
+        )
+      },
     },
     products: {
       list: (query: T.ProductListQuery = {}) =>
@@ -95,6 +106,7 @@ export function createShopClient(opts: ShopClientOptions) {
         followOrder(transport, id, onOrder, signal),
     },
     payments: {
+      methods: () => unwrap(api.GET('/v1/payments/methods')),
       pay: (body: T.PayInput, idempotencyKey?: string) =>
         unwrap(api.POST('/v1/payments', { body, params: { header: key(idempotencyKey) } })),
       get: (id: string) => unwrap(api.GET('/v1/payments/{id}', { params: { path: { id } } })),

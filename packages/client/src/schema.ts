@@ -2463,6 +2463,72 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/payments/methods": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The payment provider, the methods it takes and, for the built-in simulator, its test cards */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            methods: ("card" | "transfer" | "easy_pay")[];
+                            /** @description simulator | toss */
+                            provider: string;
+                            testCards?: {
+                                number: string;
+                                /** @description approved | card_declined | insufficient_funds */
+                                outcome: string;
+                                paymentToken: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            errors?: {
+                                message: string;
+                                path: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/products": {
         parameters: {
             query?: never;
@@ -3641,6 +3707,8 @@ export type paths = {
                             /** @enum {string} */
                             currency: "KRW";
                             fee: number;
+                            /** @description KRW */
+                            freeFrom?: number;
                         };
                     };
                 };

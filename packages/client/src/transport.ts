@@ -25,6 +25,11 @@ export interface TransportOptions {
   onSessionChange?: (session: Session | null) => void
   /** Waits between retries; tests pass a short one. */
   sleep?: (ms: number) => Promise<void>
+  /**
+   * Runs a refresh exclusively across every client sharing the store (the web passes the
+   * Web Locks API, so two tabs never spend one refresh token twice: reuse revokes the family).
+   */
+  exclusive?: <R>(fn: () => Promise<R>) => Promise<R>
 }
 
 const AUTH_ROUTES = /\/v1\/auth\/(login|register|refresh)$/
@@ -42,6 +47,11 @@ export function createTransport(opts: TransportOptions) {
   let session: Session | null = null
   let loaded: Promise<void> | null = null
   let refreshing: Promise<boolean> | null = null
+  const listeners = new Set<(session: Session | null) => void>()
+  const changed = (next: Session | null) => {
+    opts.onSessionChange?.(next)
+    for (const l of listeners) l(next)
+  }
 
   const ensureLoaded = (): Promise<void> =>
     (loaded ??= Promise.resolve(opts.store?.load() ?? null).then((s) => {
@@ -52,12 +62,30 @@ export function createTransport(opts: TransportOptions) {
   async function setSession(next: Session | null): Promise<void> {
     session = next
     await opts.store?.save(next)
-    opts.onSessionChange?.(next)
+    changed(next)
   }
 
   async function refresh(): Promise<boolean> {
-    const current = session
-    if (!current) return false
+    const before = session
+    if (!before) return false
+    let current = before
+    // Another client sharing the store may have rotated the token meanwhile: go on from its result.
+    if (opts.exclusive && opts.store) {
+      const stored = await opts.store.load()
+      if (!stored) {
+        session = null
+        changed(null)
+        return false
+      }
+      if (stored.refreshToken !== before.refreshToken) {
+        if (stored.accessToken) {
+          session = stored
+          changed(stored)
+          return true
+        }
+        current = stored
+      }
+    }
     try {
       const res = await doFetch(`${opts.baseUrl}/v1/auth/refresh`, {
         method: 'POST',
@@ -66,7 +94,7 @@ export function createTransport(opts: TransportOptions) {
       })
       if (!res.ok) {
         // another tab may have rotated it meanwhile; only a still-current session is dropped
-        if (session === current && (res.status === 401 || res.status === 400)) await setSession(null)
+        if ((session === before || session === current) && (res.status === 401 || res.status === 400)) await setSession(null)
         return false
       }
       const body = (await res.json()) as Session
@@ -79,7 +107,7 @@ export function createTransport(opts: TransportOptions) {
 
   /** One refresh at a time, shared by every request that met the 401. */
   const refreshOnce = (): Promise<boolean> =>
-    (refreshing ??= refresh().finally(() => {
+    (refreshing ??= (opts.exclusive ? opts.exclusive(refresh) : refresh()).finally(() => {
       refreshing = null
     }))
 
@@ -94,6 +122,8 @@ export function createTransport(opts: TransportOptions) {
     await ensureLoaded()
     const retryable = SAFE_METHODS.has(original.method) || original.headers.has('idempotency-key')
     let refreshed = false
+    // A stored session starts with its refresh token alone: get an access token first.
+    if (session && !session.accessToken && !AUTH_ROUTES.test(new URL(original.url).pathname)) await refreshOnce()
     for (let attempt = 0; ; attempt++) {
       const tokenUsed = session?.accessToken
       let res: Response
@@ -143,6 +173,11 @@ export function createTransport(opts: TransportOptions) {
       return session
     },
     baseUrl: opts.baseUrl,
+    /** Calls `listener` whenever the session starts, is renewed or ends; returns the unsubscribe. */
+    onSessionChange(listener: (session: Session | null) => void): () => void {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
   }
 }
 

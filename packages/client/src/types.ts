@@ -46,6 +46,7 @@ export type ShippingAddress = PlaceOrderInput['shippingAddress']
 export type Payment = Ok<'/v1/payments/{id}', 'get'>
 export type PayInput = Body<'/v1/payments', 'post'>
 export type PaymentMethod = PayInput['method']
+export type PaymentMethods = Ok<'/v1/payments/methods', 'get'>
 export type RefundInput = Body<'/v1/payments/{id}/refund', 'post'>
 
 export type Quote = Ok<'/v1/shipping/quote', 'post'>

@@ -90,3 +90,19 @@ export const Payment = Type.Object({
   refunds: Type.Array(PaymentRefund),
 })
 export type Payment = Static<typeof Payment>
+
+/** GET /payments/methods: the PG behind the shop; the simulator's test cards map a card number to its token. */
+export const PaymentMethods = Type.Object({
+  provider: Type.String({ description: 'simulator | toss' }),
+  methods: Type.Array(PaymentMethod),
+  testCards: Type.Optional(
+    Type.Array(
+      Type.Object({
+        number: Type.String({ pattern: '^[0-9]{16}$' }),
+        paymentToken: Type.String(),
+        outcome: Type.String({ description: 'approved | card_declined | insufficient_funds' }),
+      }),
+    ),
+  ),
+})
+export type PaymentMethods = Static<typeof PaymentMethods>

@@ -33,6 +33,8 @@ export const ShippingQuote = Type.Object({
   fee: Type.Integer({ minimum: 0 }),
   currency: Type.Literal('KRW'),
   breakdown: Type.Array(FeeLine),
+  /** The subtotal from which the base fee is waived (a shopper is told how much more to add); absent when the base fee is 0. */
+  freeFrom: Type.Optional(Type.Integer({ minimum: 0, description: 'KRW' })),
 })
 export type ShippingQuote = Static<typeof ShippingQuote>
 

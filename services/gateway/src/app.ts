@@ -15,6 +15,7 @@ import { createEdgeCache } from './edge-cache.ts'
 import { createOpenApiAggregator } from './openapi.ts'
 import { registerUpstream } from './proxy.ts'
 import { ROUTE_TABLE } from './routes.ts'
+import { registerWebApp } from './web.ts'
 
 export interface GatewayDeps {
   logger: Logger
@@ -34,6 +35,8 @@ export interface GatewayDeps {
    * recorded, upstream calls carry the gateway's span as their parent.
    */
   serverSpans?: boolean
+  /** The built web app to serve outside /v1 (storefront and admin); none: the API alone. */
+  webDistDir?: string
 }
 
 /** The public edge: `/v1/<prefix>/*` checked, limited and forwarded to the owning service. */
@@ -92,6 +95,9 @@ export async function buildApp(deps: GatewayDeps): Promise<FastifyInstance> {
       check,
       edge,
     })
+  }
+  if (deps.webDistDir) {
+    await registerWebApp(app, { distDir: deps.webDistDir, logger: deps.logger, publicOrigin: config.PUBLIC_ORIGIN || undefined })
   }
   return app
 }

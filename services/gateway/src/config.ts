@@ -14,6 +14,10 @@ export const GatewayConfig = Type.Object({
   EDGE_CACHE_MAX_ENTRIES: Env.int(10_000, 0),
   /** Bytes of answer bodies the edge cache holds at most (an answer larger than this is never kept). */
   EDGE_CACHE_MAX_BYTES: Env.int(32 * 1024 * 1024, 1024),
+  /** The built web app (apps/web/dist); empty: the one beside this source tree. */
+  WEB_DIST_DIR: Env.string(''),
+  /** The site's public origin (https://shop.example) for canonical URLs and the sitemap; empty: each request's own. */
+  PUBLIC_ORIGIN: Env.string(''),
 })
 export type GatewayConfig = Static<typeof GatewayConfig>
 

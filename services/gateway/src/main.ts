@@ -2,6 +2,7 @@ import { createTokenVerifier } from '@shop/platform/auth'
 import { loadConfig } from '@shop/platform/config'
 import { createMetrics } from '@shop/platform/metrics'
 import type { Runtime } from '@shop/platform/runtime'
+import { fileURLToPath } from 'node:url'
 import { isEntryPoint, runStandalone } from '@shop/platform/standalone'
 import { loadAdminOptions } from './admin/admin.config.ts'
 import { buildApp } from './app.ts'
@@ -26,6 +27,7 @@ export async function start(rt: Runtime) {
     metrics: createMetrics('gateway'),
     readiness: rt.adapterChecks,
     admin: { bus: rt.bus, ...loadAdminOptions(rt.env) },
+    webDistDir: config.WEB_DIST_DIR || fileURLToPath(new URL('../../../apps/web/dist', import.meta.url)),
   })
   await app.listen({ host: rt.host, port: rt.port })
   rt.lifecycle.add('http server', () => app.close())

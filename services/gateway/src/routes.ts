@@ -19,6 +19,7 @@ const PUBLIC: [string, RegExp][] = [
   ['GET', /^\/products(\/[^/]+)?$/],
   ['GET', /^\/categories$/],
   ['POST', /^\/shipping\/quote$/],
+  ['GET', /^\/payments\/methods$/],
   ['GET', /^\/shipments\/tracking\/[^/]+$/],
 ]
 

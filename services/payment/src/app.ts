@@ -4,6 +4,7 @@ import { type App, createServer } from '@shop/platform/server'
 import { loadPaymentSettings } from './config.ts'
 import { createPayments, type Payments } from './context.ts'
 import { registerAuditRoutes } from './routes/audit.routes.ts'
+import { paymentMethodRoutes } from './routes/payment-methods.routes.ts'
 import { paymentRoutes } from './routes/payments.routes.ts'
 
 /** Builds the payment service's HTTP app; never listens (tests use inject). */
@@ -21,6 +22,7 @@ export function buildApp(deps: ServiceDeps, payments?: Payments): App {
   if (!payments) app.addHook('onClose', () => p.close())
   registerAuth(app, deps.verifier)
   paymentRoutes(app, p)
+  paymentMethodRoutes(app, p)
   registerAuditRoutes(app, { pool: deps.pool, pgProvider: p.pg.name, backlog: () => deps.relay.backlog() })
   return app
 }

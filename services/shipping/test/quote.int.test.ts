@@ -18,7 +18,7 @@ describe('POST /shipping/quote', () => {
   it('charges the base fee just under the threshold and nothing from it, anonymously', async () => {
     const under = await quote({ subtotal: 49_999, postalCode: '06236' })
     expect(under.statusCode).toBe(200)
-    expect(under.json()).toEqual({ fee: 3000, currency: 'KRW', breakdown: [{ kind: 'base', amount: 3000 }] })
+    expect(under.json()).toEqual({ fee: 3000, currency: 'KRW', breakdown: [{ kind: 'base', amount: 3000 }], freeFrom: 50_000 })
     const at = await quote({ subtotal: 50_000, postalCode: '06236' })
     expect(at.json()).toMatchObject({ fee: 0 })
   })
@@ -37,6 +37,7 @@ describe('POST /shipping/quote', () => {
         { kind: 'free_shipping', amount: -3000 },
         { kind: 'jeju', amount: 3000 },
       ],
+      freeFrom: 50_000,
     })
   })
 
@@ -91,6 +92,7 @@ describe('fee rules from SHIPPING_FEE_RULES', () => {
           { kind: 'free_shipping', amount: -3000 },
           { kind: 'island', amount: 4000 },
         ],
+        freeFrom: 30_000,
       })
       // Jeju is no longer a surcharge area under this file.
       const jeju = await custom.app.inject({ method: 'POST', url: '/shipping/quote', payload: { subtotal: 0, postalCode: '63000' } })

@@ -19,6 +19,7 @@ describe('quoteFee with the default rules', () => {
       fee: 3000,
       currency: 'KRW',
       breakdown: [{ kind: 'base', amount: 3000 }],
+      freeFrom: 50_000,
     })
     expect(quoteFee(DEFAULT_FEE_RULES, { subtotal: 50_000, postalCode: '06236' }).breakdown).toEqual([
       { kind: 'base', amount: 3000 },

@@ -103,7 +103,7 @@ export function quoteFee(rules: FeeRules, input: { subtotal: number; postalCode:
   const surcharge = surchargeFor(rules, input.postalCode)
   if (surcharge) breakdown.push({ kind: surcharge.kind, amount: surcharge.amount })
   const fee = breakdown.reduce((sum, line) => sum + line.amount, 0)
-  return { fee, currency: 'KRW', breakdown }
+  return { fee, currency: 'KRW', breakdown, ...(rules.baseFee > 0 ? { freeFrom: rules.freeFrom } : {}) }
 }
 
 /** The surcharge area a postal code falls in, if any (first match wins). */
