@@ -10,7 +10,8 @@ export function FeeSummary({ subtotal, quote, basis, pending }: { subtotal: numb
   const surcharges = quote?.breakdown.filter((l) => l.kind !== 'base' && l.kind !== 'free_shipping') ?? []
   const toFree = quote?.freeFrom !== undefined ? quote.freeFrom - subtotal : undefined
   return (
-    <dl className="summary" aria-busy={pending || undefined}>
+    <div aria-busy={pending || undefined}>
+    <dl className="summary">
       <div>
         <dt>{ko.cart.subtotal}</dt>
         <dd>
@@ -29,6 +30,7 @@ export function FeeSummary({ subtotal, quote, basis, pending }: { subtotal: numb
           </dd>
         </div>
       ))}
+    </dl>
       <p className="summary-note">
         {basis}
         {quote?.freeFrom !== undefined && (
@@ -38,10 +40,12 @@ export function FeeSummary({ subtotal, quote, basis, pending }: { subtotal: numb
           </>
         )}
       </p>
-      <div className="summary-total">
-        <dt>{ko.cart.total}</dt>
-        <dd>{quote ? <Money amount={subtotal + quote.fee} /> : '—'}</dd>
-      </div>
-    </dl>
+      <dl className="summary">
+        <div className="summary-total">
+          <dt>{ko.cart.total}</dt>
+          <dd>{quote ? <Money amount={subtotal + quote.fee} /> : '—'}</dd>
+        </div>
+      </dl>
+    </div>
   )
 }
