@@ -27,3 +27,29 @@ export async function eventually<T>(what: string, fn: () => Promise<T>, check: (
 }
 
 export const uniqueEmail = (tag: string) => `${tag}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}@shop.test`
+
+/**
+ * A browser profile already signed in as a new shopper with products in the cart, set up
+ * through the API and the app's own storage keys (the journeys test signing in by hand).
+ */
+export async function signedInWithCart(
+  ctx: import('playwright-core').BrowserContext,
+  gatewayUrl: string,
+  lines: { productId: string; name: string; price: number; quantity: number }[],
+) {
+  const { createShopClient } = await import('@shop/client')
+  const shopper = createShopClient({ baseUrl: gatewayUrl })
+  const session = await shopper.auth.register({ email: uniqueEmail('keys'), password: 'shopper-2026-secret', name: '이도윤' })
+  await ctx.addInitScript(
+    ([refreshToken, userId, cart]) => {
+      // once per profile: a second tab must find what the first one left (a rotated token)
+      if (!localStorage.getItem('test.seeded')) {
+        localStorage.setItem('shop.session', JSON.stringify({ refreshToken }))
+        localStorage.setItem(`shop.cart.${userId}`, cart)
+        localStorage.setItem('test.seeded', '1')
+      }
+    },
+    [session.refreshToken, session.user.id, JSON.stringify(lines)] as const,
+  )
+  return { shopper, user: session.user }
+}

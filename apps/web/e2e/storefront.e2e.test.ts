@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Shop } from '../../../test/e2e/shop.ts'
 import { DESKTOP, expectAccessible, launchBrowser, newContext, PHONE, watchErrors } from './browser.ts'
-import { eventually, startDemoShop, uniqueEmail } from './shop-fixture.ts'
+import { eventually, signedInWithCart, startDemoShop, uniqueEmail } from './shop-fixture.ts'
 
 let shop: Shop
 let admin: ShopClient
@@ -112,3 +112,73 @@ for (const [size, viewport] of [
     })
   })
 }
+
+/** Presses Tab until the control is focused (at most 80 times): the way a keyboard user gets there. */
+async function tabTo(page: Page, target: ReturnType<Page['getByRole']>, what: string) {
+  for (let i = 0; i < 80; i++) {
+    if (await target.evaluate((el) => el === document.activeElement).catch(() => false)) return
+    await page.keyboard.press('Tab')
+  }
+  throw new Error(`Tab never reached ${what}`)
+}
+
+describe('checkout without a mouse, and without paying twice', () => {
+  it('the whole checkout is done with the keyboard alone', async () => {
+    const ctx = await newContext(browser, DESKTOP)
+    const p = (await admin.products.list({ inStock: true, limit: 1 })).items[0]
+    const { shopper } = await signedInWithCart(ctx, shop.gatewayUrl, [{ productId: p.id, name: p.name, price: p.price, quantity: 1 }])
+    const page = await ctx.newPage()
+    try {
+      await page.goto(`${shop.gatewayUrl}/cart`)
+      await tabTo(page, page.getByRole('button', { name: '주문하기' }), '주문하기')
+      await page.keyboard.press('Enter')
+      await page.waitForURL(/\/checkout/)
+      const type = async (name: string, value: string, exact = false) => {
+        await tabTo(page, page.getByRole('textbox', { name, exact }), name)
+        await page.keyboard.type(value)
+      }
+      await type('받는 분', '이도윤')
+      await type('휴대폰 번호', '01098765432')
+      await type('우편번호', '04524')
+      await type('주소', '서울특별시 중구 세종대로 110', true)
+      await tabTo(page, page.getByRole('radio', { name: '카드' }), '카드')
+      await page.keyboard.press('ArrowRight')
+      expect(await page.getByRole('radio', { name: '계좌이체' }).isChecked()).toBe(true)
+      await page.keyboard.press('ArrowLeft')
+      expect(await page.getByRole('radio', { name: '카드' }).isChecked()).toBe(true)
+      await type('카드 번호', '4242424242424242')
+      await tabTo(page, page.getByRole('button', { name: /결제하기/ }), '결제하기')
+      await page.keyboard.press('Enter')
+      await page.waitForURL(/\/orders\/[0-9a-f-]{36}$/)
+      await expect.poll(() => page.getByTestId('order-status').textContent(), { timeout: 20_000 }).toContain('결제 완료')
+      const mine = await shopper.orders.list()
+      expect(mine.items.map((o) => o.status)).toEqual(['PAID'])
+    } finally {
+      await ctx.close()
+    }
+  })
+
+  it("a second tab's double click on 결제하기 places one order and charges it once", async () => {
+    const ctx = await newContext(browser, PHONE)
+    const p = (await admin.products.list({ inStock: true, limit: 2 })).items[1]
+    const { shopper } = await signedInWithCart(ctx, shop.gatewayUrl, [{ productId: p.id, name: p.name, price: p.price, quantity: 1 }])
+    const first = await ctx.newPage()
+    await first.goto(`${shop.gatewayUrl}/checkout`)
+    await first.getByRole('textbox', { name: '받는 분' }).waitFor()
+    const second = await ctx.newPage()
+    try {
+      await second.goto(`${shop.gatewayUrl}/checkout`)
+      await fillJejuAddress(second)
+      await second.getByRole('textbox', { name: '카드 번호' }).fill('4242 4242 4242 4242')
+      await second.getByRole('button', { name: /결제하기/ }).dblclick()
+      await second.waitForURL(/\/orders\/[0-9a-f-]{36}$/)
+      await expect.poll(() => second.getByTestId('order-status').textContent(), { timeout: 20_000 }).toContain('결제 완료')
+      const orders = (await shopper.orders.list()).items
+      expect(orders).toHaveLength(1)
+      const payment = await shopper.payments.get(orders[0].payment!.paymentId)
+      expect([payment.status, payment.amount]).toEqual(['COMPLETED', orders[0].total])
+    } finally {
+      await ctx.close()
+    }
+  })
+})

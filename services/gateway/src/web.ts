@@ -56,6 +56,8 @@ export async function registerWebApp(app: FastifyInstance, opts: WebOptions): Pr
     // one route per file found now, leaving every other path to the page handler
     wildcard: false,
     index: false,
+    // our own Cache-Control below, not the plugin's max-age=0
+    cacheControl: false,
     allowedPath: (path) => !path.startsWith('/.vite') && path !== '/index.html',
     setHeaders(res, path) {
       res.setHeader('x-content-type-options', 'nosniff')
