@@ -34,7 +34,7 @@ export function createShopClient(opts: ShopClientOptions) {
     if (!response.ok) throw problemOf(response, error)
     return data as D
   }
-  const started = async (s: T.AuthSession | Omit<T.AuthSession, 'user'>) => {
+  const started = async <S extends { accessToken: string; refreshToken: string }>(s: S): Promise<S> => {
     await transport.setSession({ accessToken: s.accessToken, refreshToken: s.refreshToken })
     return s
   }
