@@ -49,12 +49,22 @@ async function build(hash: string, log: (l: string) => void): Promise<void> {
   await rm(tmp, { recursive: true, force: true })
   const started = Date.now()
   const configFile = join(WEB, 'vite.config.ts')
-  await viteBuild({ configFile, logLevel: 'warn', build: { outDir: join(tmp, 'client') } })
-  await viteBuild({
-    configFile,
-    logLevel: 'warn',
-    build: { ssr: join(WEB, 'src/entry-server.tsx'), outDir: join(tmp, 'server'), copyPublicDir: false, manifest: false, emptyOutDir: true },
-  })
+  // Always the production build, whatever NODE_ENV the caller runs under (vitest sets 'test',
+  // which Vite would follow into React's development build and unminified output).
+  const nodeEnv = process.env.NODE_ENV
+  process.env.NODE_ENV = 'production'
+  try {
+    await viteBuild({ configFile, logLevel: 'warn', mode: 'production', build: { outDir: join(tmp, 'client') } })
+    await viteBuild({
+      configFile,
+      logLevel: 'warn',
+      mode: 'production',
+      build: { ssr: join(WEB, 'src/entry-server.tsx'), outDir: join(tmp, 'server'), copyPublicDir: false, manifest: false, emptyOutDir: true },
+    })
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV
+    else process.env.NODE_ENV = nodeEnv
+  }
   await writeFile(join(tmp, '.build-hash'), hash)
   const old = join(WEB, `dist.old-${process.pid}`)
   await rename(WEB_DIST, old).catch(() => {})

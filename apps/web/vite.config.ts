@@ -13,5 +13,7 @@ export default defineConfig({
     assetsInlineLimit: 0,
     modulePreload: { polyfill: false },
   },
-  ssr: { noExternal: ['@shop/client'] },
+  // The server bundle carries its own production React: the gateway's NODE_ENV must not pick React's development build.
+  ssr: { noExternal: true },
+  define: { 'process.env.NODE_ENV': JSON.stringify('production') },
 })

@@ -77,6 +77,22 @@ describe('pages as a search engine or link preview sees them, without JavaScript
 })
 
 describe('how pages and assets are served', () => {
+  it('a product page is kept rendered while its data holds, and a merchant\'s edit shows on the very next request', async () => {
+    const p = products.find((x) => x.stock.available > 0 && x.id !== products[0].id)!
+    const first = await get(`/products/${p.id}`)
+    await first.text()
+    const again = await get(`/products/${p.id}`)
+    expect(again.headers.get('x-cache')).toBe('HIT')
+    expect(again.headers.get('content-security-policy')).toContain("frame-ancestors 'none'")
+    const newPrice = p.price + 1000
+    await admin.products.update(p.id, { price: newPrice, name: `${p.name} (리뉴얼)` })
+    const after = await get(`/products/${p.id}`)
+    expect(after.headers.get('x-cache')).toBe('MISS')
+    const html = await after.text()
+    expect(html).toContain(`<h1>${p.name} (리뉴얼)</h1>`)
+    expect(html).toContain(`${newPrice.toLocaleString('en-US')}원`)
+  })
+
   it('every page has a strict Content-Security-Policy, no framing, a referrer policy and nosniff, and is never cached', async () => {
     for (const path of ['/', `/products/${products[0].id}`, '/cart', '/checkout', '/no-such-page']) {
       const res = await get(path)

@@ -97,7 +97,7 @@ export async function buildApp(deps: GatewayDeps): Promise<FastifyInstance> {
     })
   }
   if (deps.webDistDir) {
-    await registerWebApp(app, { distDir: deps.webDistDir, logger: deps.logger, publicOrigin: config.PUBLIC_ORIGIN || undefined })
+    await registerWebApp(app, { distDir: deps.webDistDir, logger: deps.logger, publicOrigin: config.PUBLIC_ORIGIN || undefined, edge })
   }
   return app
 }

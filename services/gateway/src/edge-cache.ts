@@ -85,6 +85,11 @@ export interface EdgeCache {
    * when a popular copy expires.
    */
   claimFill(key: string): Promise<void> | (() => void)
+  /**
+   * What a copy held now depends on (its validators) and until when it may be served, read
+   * from memory: a page built from copies can be kept under their combined conditions.
+   */
+  policyOf(key: string): { validators: Record<string, string>; expiresAt: number } | undefined
 }
 
 /** Headers a copy never replays: they describe one answer, not the resource. */
@@ -180,6 +185,14 @@ export function createEdgeCache(opts: EdgeCacheOptions): EdgeCache {
         if (fills.get(key) === fill) fills.delete(key)
         end()
       }
+    },
+
+    policyOf(key) {
+      const entry = entries.get(key)
+      if (!entry || performance.now() >= entry.expiresAt) return undefined
+      const validators: Record<string, string> = {}
+      entry.keys.forEach((k, i) => (validators[k] = entry.values[i]))
+      return { validators, expiresAt: entry.expiresAt }
     },
 
     store(key, askedAt, copy, upstreamHeaders) {

@@ -3,7 +3,10 @@ import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import fastifyStatic from '@fastify/static'
 import type { Logger } from '@shop/platform/logger'
+import { performance } from 'node:perf_hooks'
+import { edgeCacheHeaders } from '@shop/platform/edge-cache'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { EdgeCache } from './edge-cache.ts'
 import { createSitemap } from './sitemap.ts'
 
 /** The web app's server renderer (apps/web/src/entry-server.tsx, built into dist/server). */
@@ -32,6 +35,15 @@ export interface WebOptions {
   logger: Logger
   /** The site's public origin for canonical URLs and the sitemap; by default the request's own. */
   publicOrigin?: string
+  /** The gateway's edge cache: a rendered page is kept there while every API answer it was built from is. */
+  edge?: EdgeCache
+}
+
+/** The API answers a render read, and whether each is held by the edge cache (so the page can be). */
+interface Reads {
+  validators: Record<string, string>
+  expiresAt: number
+  cacheable: boolean
 }
 
 /**
@@ -67,7 +79,7 @@ export async function registerWebApp(app: FastifyInstance, opts: WebOptions): Pr
 
   const originOf = (req: FastifyRequest) => opts.publicOrigin ?? `${req.protocol}://${req.host}`
   // The renderer reaches the public API in-process, as the client would, with the client's address.
-  const fetchFor = (req: FastifyRequest): typeof fetch =>
+  const fetchFor = (req: FastifyRequest, reads?: Reads): typeof fetch =>
     (async (input: RequestInfo | URL, init?: RequestInit) => {
       const r = input instanceof Request ? input : new Request(input, init)
       const u = new URL(r.url)
@@ -79,11 +91,24 @@ export async function registerWebApp(app: FastifyInstance, opts: WebOptions): Pr
         payload: body,
         remoteAddress: req.ip,
       })
+      if (reads) noteRead(reads, r.method, u.pathname + u.search, res.statusCode)
       return new Response(res.statusCode === 204 ? null : new Uint8Array(res.rawPayload), {
         status: res.statusCode,
         headers: res.headers as Record<string, string>,
       })
     }) as typeof fetch
+
+  const edge = opts.edge
+  function noteRead(reads: Reads, method: string, url: string, status: number) {
+    const key = edge?.keyFor({ method, url, headers: {} })
+    const policy = key && status === 200 ? edge?.policyOf(key) : undefined
+    if (!policy) {
+      reads.cacheable = false
+      return
+    }
+    Object.assign(reads.validators, policy.validators)
+    reads.expiresAt = Math.min(reads.expiresAt, policy.expiresAt)
+  }
 
   const page = (head: string, body: string, state: string) =>
     html
@@ -105,14 +130,49 @@ export async function registerWebApp(app: FastifyInstance, opts: WebOptions): Pr
   app.get('/*', { schema: { hide: true } }, async (req, reply) => {
     if (NOT_PAGES.test(req.url)) return reply.callNotFound()
     reply.headers(PAGE_SECURITY_HEADERS).header('cache-control', 'no-cache').type('text/html; charset=utf-8')
+    // A public page is the same for everyone: kept while the answers it shows are (edge cache rules).
+    const key = edge?.keyFor(req) === undefined ? undefined : `page ${originOf(req)} ${req.url}`
+    let filled: (() => void) | undefined
+    if (key && edge) {
+      let waited = false
+      for (;;) {
+        const found = await edge.lookup(key)
+        if (found.copy) {
+          edge.record(waited ? 'coalesced' : 'hit')
+          return reply.code(found.copy.status).header('x-cache', 'HIT').send(found.copy.body)
+        }
+        // Of many requests that find no page, one renders it; the others wait and look again.
+        const claim = edge.claimFill(key)
+        if (typeof claim === 'function') {
+          edge.record(found.result)
+          filled = claim
+          break
+        }
+        if (waited) {
+          edge.record(found.result)
+          break
+        }
+        await claim
+        waited = true
+      }
+    }
     try {
-      const out = await renderer.render(req.url, fetchFor(req), originOf(req))
+      const askedAt = performance.now()
+      const reads: Reads = { validators: {}, expiresAt: Number.POSITIVE_INFINITY, cacheable: Boolean(key) }
+      const out = await renderer.render(req.url, fetchFor(req, reads), originOf(req))
       if (!out) return reply.send(page('<title>한빛마켓</title>', '', ''))
-      return reply.code(out.status).send(page(out.head, out.html, out.state))
+      const html = page(out.head, out.html, out.state)
+      if (key && edge && out.status === 200 && reads.cacheable && Number.isFinite(reads.expiresAt)) {
+        const ttlMs = Math.floor(reads.expiresAt - askedAt)
+        if (ttlMs > 0) edge.store(key, askedAt, { status: 200, headers: {}, body: Buffer.from(html) }, edgeCacheHeaders({ ttlMs, validators: reads.validators }))
+      }
+      return reply.code(out.status).header('x-cache', 'MISS').send(html)
     } catch (err) {
       // the browser can still render the page and ask the API itself
       req.log.warn({ err }, 'server rendering failed; serving the page for the browser to render')
       return reply.send(page('<title>한빛마켓</title>', '', ''))
+    } finally {
+      filled?.()
     }
   })
   return true
