@@ -9,6 +9,7 @@ let embedded: EmbeddedPostgresHandle | undefined
 export async function setup() {
   // Built once here, before any test starts a gateway that serves it.
   await ensureWebBuild()
+  process.env.SHOP_WEB_PREBUILT = '1'
   if (await answers(testPgUrl())) return
   if (process.env.CI === 'true') throw new Error(`CI=true and PostgreSQL does not answer at ${testPgUrl()}`)
   embedded = await startEmbeddedPostgres({ dataDir: '/tmp/shop-test-data', port: 54399 })

@@ -59,9 +59,22 @@ export const UNDOCUMENTED_CANDIDATES = [
 
 export const WALK_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const
 
-/** Whether the answer says "no such route" (as opposed to "no such object" or a refusal). */
+/** The web app's pages (UI.md), which the gateway serves as HTML outside /v1 (API.md). */
+export const WEB_PAGES = [/^\/$/, /^\/categories\/[^/]+$/, /^\/search$/, /^\/products\/[^/]+$/, /^\/cart$/, /^\/checkout$/, /^\/orders(\/[^/]+)?$/, /^\/tracking\/[^/]+$/, /^\/(login|signup|account)$/, /^\/admin(\/.*)?$/]
+
+const isHtml = (res: ApiResponse) => /^text\/html/.test(res.headers.get('content-type') ?? '')
+
+/**
+ * Whether the answer says "no such route" (as opposed to "no such object" or a refusal):
+ * a problem saying so, or, outside /v1 where the web app answers GETs, its 404 page.
+ */
 export const noRoute = (res: ApiResponse): boolean =>
-  res.status === 405 || (res.status === 404 && /no route/i.test(String((res.body as { detail?: unknown } | null)?.detail ?? '')))
+  res.status === 405 ||
+  (res.status === 404 && (/no route/i.test(String((res.body as { detail?: unknown } | null)?.detail ?? '')) || isHtml(res)))
+
+/** A GET outside /v1 answered by one of the web app's pages (documented by UI.md and API.md, not the OpenAPI document). */
+export const webPage = (method: string, path: string, res: ApiResponse): boolean =>
+  method === 'GET' && !path.startsWith('/v1') && isHtml(res) && WEB_PAGES.some((re) => re.test(path.split('?')[0]))
 
 /** Image URLs aimed at the shop's own network, in the many spellings that reach it. `port` is the canary's. */
 export const ssrfUrls = (port: number): string[] => [

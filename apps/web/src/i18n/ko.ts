@@ -12,6 +12,7 @@ export const ko = {
   nav: {
     search: '상품 검색',
     searchButton: '검색',
+    suggestions: '추천 상품',
     cart: '장바구니',
     login: '로그인',
     logout: '로그아웃',
@@ -120,7 +121,10 @@ export const ko = {
     shippingFee: '배송비',
     total: '총 결제 금액',
     payment: '결제',
+    paymentStatus: '결제 상태',
+    approvedAt: '승인 일시',
     shipment: '배송',
+    shipmentStatus: '배송 상태',
     shipTo: '배송지',
     tracking: '배송 조회',
     trackingNumber: '송장 번호',

@@ -39,7 +39,7 @@ function CancelOrder({ order }: { order: Order }) {
   if (!CANCELLABLE.has(order.status) || dispatched) return null
   if (!asking) {
     return (
-      <Button variant="danger" onClick={() => setAsking(true)}>
+      <Button variant="secondary" className="btn-cancel" onClick={() => setAsking(true)}>
         {ko.order.cancel}
       </Button>
     )
@@ -86,6 +86,15 @@ export function OrderPage() {
   const order = useQuery({ ...orderQuery(client, id), enabled: status === 'signedIn' })
   const settled = order.data ? TERMINAL.has(order.data.status) : false
   const mode = useLiveOrder(id, status === 'signedIn' && Boolean(order.data) && !settled)
+  const paymentId = order.data?.payment?.paymentId
+  // the payment's method and approval time, and the parcel from the moment it is made ready
+  const payment = useQuery({ queryKey: ['payment', paymentId, order.data?.payment?.status], queryFn: () => client.payments.get(paymentId!), enabled: Boolean(paymentId) })
+  const shipped = order.data && order.data.status !== 'PENDING_PAYMENT'
+  const shipment = useQuery({
+    queryKey: ['shipment', id, order.data?.status, order.data?.shipment?.status],
+    queryFn: () => client.shipping.shipment(id).catch((err: unknown) => (isApiError(err, 'not_found') ? null : Promise.reject(err))),
+    enabled: Boolean(shipped),
+  })
   // the stream is the way to hear changes; polling stands in only where it failed
   useQuery({ ...orderQuery(client, id), enabled: mode === 'poll' && !settled, refetchInterval: 5000 })
 
@@ -167,9 +176,23 @@ export function OrderPage() {
           {o.payment ? (
             <dl className="kv">
               <div>
-                <dt>{ko.order.status}</dt>
+                <dt>{ko.order.paymentStatus}</dt>
                 <dd>{ko.order.paymentStatuses[o.payment.status] ?? o.payment.status}</dd>
               </div>
+              {payment.data?.method && (
+                <div>
+                  <dt>{ko.checkout.method}</dt>
+                  <dd>{ko.checkout.methods[payment.data.method]}</dd>
+                </div>
+              )}
+              {payment.data?.approvedAt && (
+                <div>
+                  <dt>{ko.order.approvedAt}</dt>
+                  <dd>
+                    <DateTime at={payment.data.approvedAt} />
+                  </dd>
+                </div>
+              )}
               {o.payment.refundedAmount ? (
                 <div>
                   <dt>{ko.order.refunded}</dt>
@@ -186,23 +209,23 @@ export function OrderPage() {
         <section className="panel" aria-labelledby="ship-h">
           <h2 id="ship-h">{ko.order.shipment}</h2>
           <dl className="kv">
-            {o.shipment && (
+            {(shipment.data ?? o.shipment) && (
               <div>
-                <dt>{ko.order.status}</dt>
-                <dd>{ko.order.shipmentStatuses[o.shipment.status] ?? o.shipment.status}</dd>
+                <dt>{ko.order.shipmentStatus}</dt>
+                <dd data-testid="shipment-status">{ko.order.shipmentStatuses[(shipment.data ?? o.shipment)!.status] ?? (shipment.data ?? o.shipment)!.status}</dd>
               </div>
             )}
-            {o.shipment?.carrier && (
+            {(shipment.data?.carrier ?? o.shipment?.carrier) && (
               <div>
                 <dt>{ko.order.carrier}</dt>
-                <dd>{ko.carriers[o.shipment.carrier] ?? o.shipment.carrier}</dd>
+                <dd>{ko.carriers[(shipment.data?.carrier ?? o.shipment?.carrier)!] ?? shipment.data?.carrier ?? o.shipment?.carrier}</dd>
               </div>
             )}
-            {o.shipment?.trackingNumber && (
+            {(shipment.data?.trackingNumber ?? o.shipment?.trackingNumber) && (
               <div>
                 <dt>{ko.order.trackingNumber}</dt>
                 <dd>
-                  <Link to={`/tracking/${encodeURIComponent(o.shipment.trackingNumber)}`}>{o.shipment.trackingNumber}</Link>
+                  <Link to={`/tracking/${encodeURIComponent((shipment.data?.trackingNumber ?? o.shipment?.trackingNumber)!)}`}>{shipment.data?.trackingNumber ?? o.shipment?.trackingNumber}</Link>
                 </dd>
               </div>
             )}
