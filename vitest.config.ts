@@ -2,9 +2,10 @@ import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
   test: {
-    include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'services/*/src/**/*.test.ts', 'services/*/test/**/*.test.ts', 'test/**/*.test.ts', 'apps/*/src/**/*.test.{ts,tsx}', 'apps/*/e2e/**/*.test.ts'],
-    // test/fault restarts the shared broker: it runs alone afterwards (vitest.fault.config.ts).
-    exclude: ['**/node_modules/**', 'test/fault/**'],
+    include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'services/*/src/**/*.test.ts', 'services/*/test/**/*.test.ts', 'test/**/*.test.ts', 'apps/*/src/**/*.test.{ts,tsx}'],
+    // test/fault restarts the shared broker: it runs alone afterwards (vitest.fault.config.ts);
+    // the browser journeys (apps/*/e2e) run after this suite too (vitest.web.config.ts).
+    exclude: ['**/node_modules/**', 'test/fault/**', 'apps/*/e2e/**'],
     pool: 'forks',
     poolOptions: { forks: { maxForks: 4, minForks: 1 } },
     globalSetup: ['./test/global-setup.ts'],

@@ -84,7 +84,7 @@ describe.runIf(ready)('seeding the demo catalogue into a running shop', () => {
     const listed = await client.get('/products?limit=100')
     expect(listed.status).toBe(200)
     expect(listed.body.items).toHaveLength(48)
-  })
+  }, 90_000)
 
   it('stores each product as the catalogue says, with its image at /demo/<sku>.svg and its stock', async () => {
     const listed = await client.get('/products?limit=100')

@@ -7,5 +7,5 @@ describe('the committed API types', () => {
     const committed = await readFile(new URL('../src/schema.ts', import.meta.url), 'utf8')
     const fresh = await generateTypes(await fetchMergedDocument())
     expect(fresh === committed, 'packages/client/src/schema.ts is stale: run `npm run generate -w @shop/client`').toBe(true)
-  })
+  }, 120_000)
 })
