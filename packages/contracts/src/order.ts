@@ -122,3 +122,10 @@ export const OrderList = Type.Object({
   nextCursor: Type.Union([Type.String(), Type.Null()]),
 })
 export type OrderList = Static<typeof OrderList>
+
+/** `GET /orders/:id/events`: how long the server keeps the stream open at most. */
+export const OrderEventsQuery = Type.Object(
+  { timeout: Type.Integer({ minimum: 1, maximum: 300, default: 60, description: 'seconds' }) },
+  { additionalProperties: false },
+)
+export type OrderEventsQuery = Static<typeof OrderEventsQuery>
