@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { OrderView } from '@shop/contracts/order'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createHarness, events, type Harness, type Replica } from './helpers.ts'
-import { openSse, type SseEvent } from './sse-reader.ts'
+import { openSse, type SseEvent } from '@shop/platform/testing-sse'
 
 /**
  * GET /orders/:id/events against two order-service instances on one database: a change

@@ -19,7 +19,7 @@ export interface SseStream {
   close(): void
 }
 
-/** Opens `url` as an event stream (GET with the given headers). */
+/** Test helper: opens `url` as an event stream (GET with the given headers). */
 export function openSse(url: string, headers: Record<string, string>): Promise<SseStream> {
   return new Promise((resolve, reject) => {
     const req = request(url, { headers: { accept: 'text/event-stream', ...headers } }, (res) => {
