@@ -14,7 +14,7 @@ export interface SuggestionRow {
  * too short for trigrams, it walks products_suggest_newest_idx and stops at the first
  * matches, so a rare pair of characters costs a bounded scan, never the whole catalogue.
  */
-export const SHORT_QUERY_WINDOW = 20_000
+export const SHORT_QUERY_WINDOW = 5_000
 
 // 3+ characters: the trigram index finds the names that contain the text.
 const CONTAINING = prepared(`
