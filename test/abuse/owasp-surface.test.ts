@@ -239,6 +239,13 @@ describe.runIf(ready)('OWASP API Top 10: surface (distributed shop, limits on)',
   })
 
   describe('API9:2023 improper inventory management', () => {
+    it('every operation of the merged OpenAPI document names its error answers (a typed client knows them all)', async () => {
+      const ops = await documentedOperations(client)
+      expect(ops.length).toBeGreaterThan(20)
+      const silent = ops.filter((o) => !o.responses.some((s) => /^[45]\d\d$/.test(s))).map((o) => `${o.method} ${o.path}`)
+      expect(silent).toEqual([])
+    })
+
     it('only documented routes answer: a walk of likely paths and methods finds nothing outside the OpenAPI document', async () => {
       const ops = await documentedOperations(client)
       const headers = newAddress()

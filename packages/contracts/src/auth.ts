@@ -105,6 +105,41 @@ export type SetRolesBody = Static<typeof SetRolesBody>
 export const RolesView = Type.Object({ id: Uuid, roles: Type.Array(Role) })
 export type RolesView = Static<typeof RolesView>
 
+/** `PUT /auth/password`: the new password follows the rules of registration. */
+export const ChangePasswordBody = Type.Object(
+  {
+    currentPassword: Type.String({ minLength: 1, maxLength: PASSWORD_MAX_LENGTH }),
+    newPassword: Type.String({ minLength: 1, maxLength: PASSWORD_MAX_LENGTH }),
+  },
+  { additionalProperties: false },
+)
+export type ChangePasswordBody = Static<typeof ChangePasswordBody>
+
+/** `GET /auth/users` (admin): newest first; `q` is part of an email, `role` one role the user holds. */
+export const UserListQuery = Type.Object(
+  {
+    q: Type.Optional(Type.String({ minLength: 1, maxLength: 254, description: 'part of an email' })),
+    role: Type.Optional(Role),
+    limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+    cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  },
+  { additionalProperties: false },
+)
+export type UserListQuery = Static<typeof UserListQuery>
+
+/** A user as the admin console lists them: the name masked (홍*동). */
+export const UserSummary = Type.Object({
+  id: Uuid,
+  email: Type.String(),
+  name: Type.String({ description: 'masked' }),
+  roles: Type.Array(Role),
+  createdAt: Type.String({ format: 'date-time' }),
+})
+export type UserSummary = Static<typeof UserSummary>
+
+export const UserList = Type.Object({ items: Type.Array(UserSummary), nextCursor: Type.Union([Type.String(), Type.Null()]) })
+export type UserList = Static<typeof UserList>
+
 // Public JWK members for OKP (Ed25519), RSA and EC keys; a response schema drops any member it does not name.
 export const PublicJwk = Type.Object(
   {

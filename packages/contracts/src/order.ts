@@ -105,11 +105,21 @@ export const OrderView = Type.Object({
 })
 export type OrderView = Static<typeof OrderView>
 
-/** `GET /orders`: newest first; `userId` narrows an admin's view (a customer only ever sees their own). */
+/** A calendar date in Korea time (Asia/Seoul), `YYYY-MM-DD`. */
+const KoreaDate = Type.String({ format: 'date', description: 'a date in Korea time (Asia/Seoul), YYYY-MM-DD' })
+
+/**
+ * `GET /orders`: newest first. An admin sees everyone's orders and may narrow them by
+ * `userId`; a customer only ever sees their own, whatever the filters say. `from` and
+ * `to` are Korea-time dates (both included); `q` is the start of an order id.
+ */
 export const OrderListQuery = Type.Object(
   {
     status: Type.Optional(OrderStatus),
     userId: Type.Optional(Uuid),
+    from: Type.Optional(KoreaDate),
+    to: Type.Optional(KoreaDate),
+    q: Type.Optional(Type.String({ pattern: '^[0-9a-fA-F-]{1,36}$', description: 'the start of an order id' })),
     limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
     cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
   },
@@ -122,3 +132,35 @@ export const OrderList = Type.Object({
   nextCursor: Type.Union([Type.String(), Type.Null()]),
 })
 export type OrderList = Static<typeof OrderList>
+
+/** `GET /orders/:id/events`: how long the server keeps the stream open at most. */
+export const OrderEventsQuery = Type.Object(
+  { timeout: Type.Integer({ minimum: 1, maximum: 300, default: 60, description: 'seconds' }) },
+  { additionalProperties: false },
+)
+export type OrderEventsQuery = Static<typeof OrderEventsQuery>
+
+/** Most days `GET /orders/summary` covers at once. */
+export const MAX_SUMMARY_DAYS = 92
+
+/** `GET /orders/summary` (admin): orders placed from `from` to `to`, Korea-time dates, both included. */
+export const OrderSummaryQuery = Type.Object({ from: KoreaDate, to: KoreaDate }, { additionalProperties: false })
+export type OrderSummaryQuery = Static<typeof OrderSummaryQuery>
+
+const Count = Type.Integer({ minimum: 0 })
+
+export const OrderSummaryDay = Type.Object({
+  date: Type.String({ format: 'date' }),
+  orders: Count,
+  paidOrders: Type.Integer({ minimum: 0, description: 'orders placed that day whose payment was captured' }),
+  revenue: Type.Integer({ minimum: 0, description: 'KRW captured for orders placed that day' }),
+  refunded: Type.Integer({ minimum: 0, description: 'KRW refunded of orders placed that day' }),
+})
+export type OrderSummaryDay = Static<typeof OrderSummaryDay>
+
+export const OrderSummary = Type.Object({
+  byStatus: Type.Object(Object.fromEntries(ORDER_STATUSES.map((s) => [s, Count])) as Record<OrderStatus, typeof Count>),
+  days: Type.Array(OrderSummaryDay),
+  totals: Type.Object({ orders: Count, revenue: Krw, refunded: Krw }),
+})
+export type OrderSummary = Static<typeof OrderSummary>

@@ -190,3 +190,24 @@ export const Reservation = Type.Object({
   ),
 })
 export type Reservation = Static<typeof Reservation>
+
+/** `GET /products/suggest`: what a shopper has typed so far (1+ characters, any part of a word of the name). */
+export const SuggestQuery = Type.Object(
+  {
+    q: Type.String({ minLength: 1, maxLength: 100 }),
+    limit: Type.Integer({ minimum: 1, maximum: 10, default: 10 }),
+  },
+  { additionalProperties: false },
+)
+export type SuggestQuery = Static<typeof SuggestQuery>
+
+export const Suggestion = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  name: Type.String(),
+  price: Type.Integer({ minimum: 0 }),
+  image: Type.Optional(Type.String({ description: 'the first image' })),
+})
+export type Suggestion = Static<typeof Suggestion>
+
+export const SuggestionList = Type.Object({ items: Type.Array(Suggestion) })
+export type SuggestionList = Static<typeof SuggestionList>

@@ -94,3 +94,17 @@ export const Tracking = Type.Object({
   events: Type.Array(TrackingEvent),
 })
 export type Tracking = Static<typeof Tracking>
+
+/** `GET /shipments` (admin): the fulfilment queue, oldest first. */
+export const ShipmentListQuery = Type.Object(
+  {
+    status: Type.Optional(ShipmentStatus),
+    limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+    cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  },
+  { additionalProperties: false },
+)
+export type ShipmentListQuery = Static<typeof ShipmentListQuery>
+
+export const ShipmentList = Type.Object({ items: Type.Array(Shipment), nextCursor: Type.Union([Type.String(), Type.Null()]) })
+export type ShipmentList = Static<typeof ShipmentList>

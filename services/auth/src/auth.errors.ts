@@ -1,4 +1,4 @@
-import { Conflict, Unauthorized } from '@shop/platform/errors'
+import { Conflict, InvalidState, Unauthorized } from '@shop/platform/errors'
 
 /** Wrong email or wrong password: one message for both, so the answer does not reveal which. */
 export class InvalidCredentials extends Unauthorized {
@@ -20,8 +20,16 @@ export class EmailTaken extends Conflict {
   }
 }
 
-export class LastAdmin extends Conflict {
+/** Taking the admin role from the only administrator (409 invalid_state): nobody could grant it again. */
+export class LastAdmin extends InvalidState {
   constructor() {
     super('This is the only administrator; make someone else an admin first')
+  }
+}
+
+/** PUT /auth/password with a current password that is not the account's. */
+export class WrongCurrentPassword extends Unauthorized {
+  constructor() {
+    super('The current password is incorrect')
   }
 }

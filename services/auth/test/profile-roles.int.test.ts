@@ -135,7 +135,7 @@ describe('roles', () => {
     const token = await adminToken()
     const lonely = await putRoles(token, boss, { roles: ['customer'] })
     expect(lonely.statusCode).toBe(409)
-    expect(lonely.json().code).toBe('conflict')
+    expect(lonely.json().code).toBe('invalid_state')
 
     const deputy = await registerUser(h.app)
     expect((await putRoles(token, deputy.user.id, { roles: ['admin'] })).statusCode).toBe(200)

@@ -9,6 +9,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import CircuitBreaker from 'opossum'
 import { type Dispatcher, Pool } from 'undici'
 import type { EdgeCache } from './edge-cache.ts'
+import { isEventStream } from './routes.ts'
 
 export interface UpstreamOptions {
   name: string
@@ -93,12 +94,15 @@ export function registerUpstream(app: FastifyInstance, o: UpstreamOptions): void
     headersTimeout: o.timeoutMs,
     bodyTimeout: o.timeoutMs,
   })
+  // Event streams get their own connections, unbounded in number and in the time between
+  // two events, so open streams never take the connections other requests wait for.
+  const streams = new Pool(o.baseUrl, { pipelining: 1, headersTimeout: o.timeoutMs, bodyTimeout: 0 })
   app.addHook('onClose', async () => {
-    await pool.close()
+    await Promise.all([pool.close(), streams.close()])
   })
 
   const breaker = new CircuitBreaker(
-    (options: Dispatcher.RequestOptions): Promise<UpstreamResponse> => pool.request(options),
+    (options: Dispatcher.RequestOptions, stream = false): Promise<UpstreamResponse> => (stream ? streams : pool).request(options),
     {
       timeout: false, // undici's headersTimeout bounds each call
       errorThresholdPercentage: 50,
@@ -139,6 +143,7 @@ export function registerUpstream(app: FastifyInstance, o: UpstreamOptions): void
     scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body))
     const forward = async (req: FastifyRequest, reply: FastifyReply) => {
       await o.check(req)
+      if (isEventStream(req.method, req.upstreamPath as string)) return stream(req, reply)
       const edge = o.edge
       const edgeKey = edge?.keyFor(req)
       let endFill: (() => void) | undefined
@@ -186,6 +191,22 @@ export function registerUpstream(app: FastifyInstance, o: UpstreamOptions): void
         })
         .catch((err: unknown) => o.logger.debug({ err, upstream: o.name }, 'edge refresh failed'))
         .finally(claim)
+    }
+    /**
+     * An event stream, passed on as each chunk comes: no edge cache, no buffering, no
+     * timeout between events; closing either side closes the other.
+     */
+    const stream = async (req: FastifyRequest, reply: FastifyReply) => {
+      let res: UpstreamResponse
+      try {
+        res = await breaker.fire({ method: 'GET', path: req.upstreamPath as string, headers: upstreamHeaders(req) }, true)
+      } catch (err) {
+        if (!breaker.opened) o.logger.warn({ err, upstream: o.name }, 'upstream call failed')
+        throw new UpstreamUnavailable(o.name, retryAfter)
+      }
+      const body = res.body
+      reply.raw.on('close', () => body.destroy())
+      return reply.code(res.statusCode).headers(endToEnd(res.headers)).header('x-accel-buffering', 'no').send(body)
     }
     const call = async (req: FastifyRequest, reply: FastifyReply, edgeKey: string | undefined) => {
       const headers = upstreamHeaders(req)

@@ -16,12 +16,26 @@ export const ROUTE_TABLE: Record<ServiceName, string[]> = {
 const PUBLIC: [string, RegExp][] = [
   ['POST', /^\/auth\/(register|login|refresh)$/],
   ['GET', /^\/auth\/\.well-known\/jwks\.json$/],
+  // Product reads, listings and GET /products/suggest (a single segment too).
   ['GET', /^\/products(\/[^/]+)?$/],
   ['GET', /^\/categories$/],
   ['POST', /^\/shipping\/quote$/],
   ['GET', /^\/payments\/methods$/],
   ['GET', /^\/shipments\/tracking\/[^/]+$/],
 ]
+
+/**
+ * Long-lived answers streamed as they come (server-sent events): never kept by the edge
+ * cache, never bounded by UPSTREAM_TIMEOUT_MS between two events (the service ends them).
+ */
+const STREAMS: [string, RegExp][] = [['GET', /^\/orders\/[^/]+\/events$/]]
+
+/** Whether `path` (upstream form, without /v1; query allowed) answers with an event stream. */
+export function isEventStream(method: string, path: string): boolean {
+  const q = path.indexOf('?')
+  const bare = q < 0 ? path : path.slice(0, q)
+  return STREAMS.some(([m, re]) => m === method && re.test(bare))
+}
 
 /** Whether `path` (upstream form, without /v1 and query) is public for `method`. */
 export function isPublic(method: string, path: string): boolean {

@@ -4,6 +4,7 @@ import { createServer } from '@shop/platform/server'
 import { loadOrderSettings } from './config.ts'
 import { createOrderContext, type OrderContext } from './context.ts'
 import { registerAuditRoutes } from './routes/audit.routes.ts'
+import { orderEventRoutes } from './routes/order-events.routes.ts'
 import { orderRoutes } from './routes/orders.routes.ts'
 
 /**
@@ -23,6 +24,7 @@ export function buildApp(deps: ServiceDeps, ctx?: OrderContext) {
   if (!ctx) app.addHook('onClose', () => context.close())
   registerAuth(app, deps.verifier)
   orderRoutes(app, context)
+  orderEventRoutes(app, context)
   registerAuditRoutes(app, { pool: deps.pool, backlog: () => deps.relay.backlog() })
   return app
 }

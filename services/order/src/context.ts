@@ -5,6 +5,7 @@ import { createServiceClient, type ServiceClient } from '@shop/platform/http-cli
 import { createIdempotencyStore, type IdempotencyStore } from '@shop/platform/idempotency'
 import type { Logger } from '@shop/platform/logger'
 import type { OrderSettings } from './config.ts'
+import { createOrderChanges, type OrderChanges } from './data/order-changes.listener.ts'
 
 /** What the order use cases, handlers and sweeper are given (built once per process). */
 export interface OrderContext {
@@ -15,6 +16,8 @@ export interface OrderContext {
   idempotency: IdempotencyStore
   product: ServiceClient
   shipping: ServiceClient
+  /** Committed changes of orders, from any replica (the event streams follow them). */
+  changes: OrderChanges
   /** Tells the outbox relay that a committed transaction enqueued events. */
   eventsCommitted(): void
   /** Closes the upstream clients (after HTTP has drained). */
@@ -44,6 +47,7 @@ export function createOrderContext(deps: ServiceDeps, settings: OrderSettings, u
   }
   const product = client('product')
   const shipping = client('shipping')
+  const changes = createOrderChanges({ databaseUrl: deps.rt.databaseUrl, logger: deps.rt.logger })
   return {
     pool: deps.pool,
     logger: deps.rt.logger,
@@ -52,9 +56,10 @@ export function createOrderContext(deps: ServiceDeps, settings: OrderSettings, u
     idempotency: createIdempotencyStore(deps.pool),
     product,
     shipping,
+    changes,
     eventsCommitted: () => deps.relay.poke(),
     close: async () => {
-      await Promise.all([product.close(), shipping.close()])
+      await Promise.all([product.close(), shipping.close(), changes.close()])
     },
   }
 }

@@ -15,6 +15,7 @@ import type { Subscription } from '@shop/platform/ports'
 import { loadSharedConfig, type Runtime, serviceUrls } from '@shop/platform/runtime'
 import type { App } from '@shop/platform/server'
 import type { LightMyRequestResponse } from 'fastify'
+import { createPool } from '@shop/platform/db'
 import { createTestDatabase, type TestDatabase } from '@shop/platform/testing'
 import { createTestIssuer, type TestIssuer } from '@shop/platform/testing-auth'
 import { buildApp } from '../src/app.ts'
@@ -46,7 +47,19 @@ export interface Harness {
   /** Publishes the events one after the other, each handled before the next is sent. */
   deliver(...events: EventEnvelope[]): Promise<void>
   count(table: string): Promise<number>
+  /**
+   * A second order-service instance on the same database (its own pool, context, app and
+   * memory bus, as another replica would have); closed with the harness.
+   */
+  replica(): Promise<Replica>
   close(): Promise<void>
+}
+
+export interface Replica {
+  app: App
+  ctx: OrderContext
+  /** Publishes events to this replica's own consumers only, each handled before the next. */
+  deliver(...events: EventEnvelope[]): Promise<void>
 }
 
 export const ADDRESS: ShippingAddress = {
@@ -104,6 +117,7 @@ export async function createHarness(opts: { env?: Record<string, string> } = {})
   const sub: Subscription = await subscribeOrders(bus, ctx)
   const auth = async (userId: string, roles = ['customer']) => ({ authorization: `Bearer ${await issuer.tokenFor(userId, roles)}` })
 
+  const replicaClosers: (() => Promise<void>)[] = []
   const h: Harness = {
     app,
     db,
@@ -142,7 +156,35 @@ export async function createHarness(opts: { env?: Record<string, string> } = {})
     async count(table) {
       return (await db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n
     },
+    async replica() {
+      const pool = createPool(db.url, { max: 5 })
+      const rbus = createMemoryBus({ retryDelaysMs: [20, 50, 100] })
+      const rrt = testRuntime(env, db.url, rbus, { product: product.url, shipping: shipping.url })
+      const rdeps: ServiceDeps = { ...deps, rt: rrt, pool, relay: createOutboxRelay({ pool, bus: rbus }), metrics: createMetrics('order') }
+      const rctx = createOrderContext(rdeps, loadOrderSettings(env), { retryBaseMs: 10 })
+      const rapp = buildApp(rdeps, rctx)
+      await rapp.ready()
+      const rsub = await subscribeOrders(rbus, rctx)
+      replicaClosers.push(async () => {
+        await rsub.stop()
+        await rbus.close()
+        await rapp.close()
+        await rctx.close()
+        await pool.end()
+      })
+      return {
+        app: rapp,
+        ctx: rctx,
+        async deliver(...events) {
+          for (const e of events) {
+            await rbus.publish(e)
+            await rbus.idle()
+          }
+        },
+      }
+    },
     async close() {
+      for (const c of replicaClosers) await c()
       await sub.stop()
       await bus.close()
       await app.close()

@@ -86,6 +86,20 @@ export async function revokeFamily(
   return { access: jti && exp && exp.getTime() > Date.now() ? { jti, exp } : null }
 }
 
+/**
+ * Revokes every live session of the user but `keep` (the caller's own, when known) and
+ * returns each one's newest access token still unexpired, to be denied.
+ */
+export async function revokeOtherFamilies(q: Queryable, userId: string, keep: string | null): Promise<FamilyAccessToken[]> {
+  const { rows } = await q.query<{ access_jti: string | null; access_exp: Date | null }>(
+    `UPDATE refresh_families SET revoked_at = now(), revoked_reason = 'password_changed'
+     WHERE user_id = $1 AND revoked_at IS NULL AND ($2::uuid IS NULL OR id <> $2)
+     RETURNING access_jti, access_exp`,
+    [userId, keep],
+  )
+  return rows.flatMap((r) => (r.access_jti && r.access_exp && r.access_exp.getTime() > Date.now() ? [{ jti: r.access_jti, exp: r.access_exp }] : []))
+}
+
 /** The newest unexpired access token of each live session of a user. */
 export async function liveAccessTokens(q: Queryable, userId: string): Promise<FamilyAccessToken[]> {
   const { rows } = await q.query<{ access_jti: string; access_exp: Date }>(

@@ -104,3 +104,44 @@ export async function lockAdmins(q: Queryable): Promise<string[]> {
   )
   return rows.map((r) => r.id)
 }
+
+/** Where a page of users ends: created_at as microsecond text (JS dates hold only milliseconds) and the id. */
+export interface UserCursor {
+  createdAt: string
+  id: string
+}
+
+export interface UserFilter {
+  /** Part of the email, lower-case. */
+  emailPart?: string
+  role?: Role
+  after?: UserCursor
+  limit: number
+}
+
+/** A page of accounts, newest first, after the cursor; one more row than asked tells if there is a next page. */
+export async function listUsers(q: Queryable, f: UserFilter): Promise<{ users: (UserRecord & { cursor: string })[]; more: boolean }> {
+  const where: string[] = []
+  const params: unknown[] = []
+  if (f.emailPart) {
+    // LIKE's own wildcards in the text are taken literally; users_email_trgm_idx serves the match.
+    params.push(`%${f.emailPart.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)
+    where.push(`email LIKE $${params.length}`)
+  }
+  if (f.role) {
+    params.push(f.role)
+    where.push(`$${params.length} = ANY (roles)`)
+  }
+  if (f.after) {
+    params.push(f.after.createdAt, f.after.id)
+    where.push(`(created_at, id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`)
+  }
+  params.push(f.limit + 1)
+  const { rows } = await q.query<UserRow & { cursor_at: string }>(
+    `SELECT ${COLUMNS}, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at
+       FROM users ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY created_at DESC, id DESC LIMIT $${params.length}`,
+    params,
+  )
+  return { users: rows.slice(0, f.limit).map((r) => ({ ...toRecord(r), cursor: r.cursor_at })), more: rows.length > f.limit }
+}

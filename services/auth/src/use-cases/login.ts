@@ -10,8 +10,8 @@ import { normalizeEmail } from '../domain/email.ts'
 import { startSession } from './issue-session.ts'
 import { toUserView } from './views.ts'
 
-// The counter key is a digest so the cache (Redis) holds no email addresses.
-const accountKey = (email: string) => createHash('sha256').update(email).digest('base64url')
+/** The account's failure counter key: a digest, so the cache (Redis) holds no email addresses. */
+export const accountKey = (email: string) => createHash('sha256').update(email).digest('base64url')
 
 /**
  * Signs a user in. An unknown email costs one argon2 verify like a wrong password and

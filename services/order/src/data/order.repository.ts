@@ -3,6 +3,7 @@ import { type PoolClient, prepared, type Queryable } from '@shop/platform/db'
 import { idempotencyComplete } from '@shop/platform/idempotency'
 import { outboxInsert, type OutboxRow } from '@shop/platform/outbox'
 import type { OrderCursor } from '../domain/cursor.ts'
+import { ORDER_CHANGES_CHANNEL } from './order-changes.listener.ts'
 import type { HistoryEntry, OrderState } from '../domain/order-state.ts'
 import type { OrderRecord } from '../domain/order-view.ts'
 
@@ -176,14 +177,20 @@ export interface SavedTransition {
 
 const SAVE_TRANSITION = prepared(`
   WITH s AS (
-    UPDATE orders SET status = $3, payment = $4::jsonb, shipment = $5::jsonb, updated_at = now()
+    UPDATE orders SET status = $3, payment = $4::jsonb, shipment = $5::jsonb, updated_at = now(),
+           captured = CASE WHEN $4::jsonb->>'status' IN ('COMPLETED', 'PARTIALLY_REFUNDED', 'REFUNDED') THEN total ELSE 0 END,
+           refunded = COALESCE(($4::jsonb->>'refundedAmount')::bigint, 0)
      WHERE id = $1 AND status = $2 RETURNING id),
-  h AS (INSERT INTO order_history (order_id, status, reason) SELECT id, $6, $7 FROM s WHERE $6::text IS NOT NULL)
+  h AS (INSERT INTO order_history (order_id, status, reason) SELECT id, $6, $7 FROM s WHERE $6::text IS NOT NULL),
+  n AS (SELECT pg_notify('${ORDER_CHANGES_CHANNEL}', id::text) FROM s)
   SELECT EXISTS (SELECT 1 FROM s) AS saved,
-         EXISTS (SELECT 1 FROM order_event_log WHERE order_id = $1 AND outcome = 'deferred') AS deferred_waiting`)
+         EXISTS (SELECT 1 FROM order_event_log WHERE order_id = $1 AND outcome = 'deferred') AS deferred_waiting,
+         (SELECT count(*) FROM n) AS notified`)
 
 /**
- * Writes a transition's next state and its history line, only while the order is still
+ * Writes a transition's next state and its history line, and the notification every
+ * replica's open event streams hear once it commits (a SELECT in a WITH runs only when
+ * read, hence `notified`), only while the order is still
  * in `from`: a second writer that raced past the lock cannot apply a transition computed
  * from a stale state. One statement, which also says whether deferred events wait.
  */
@@ -220,6 +227,13 @@ export interface OrderFilter {
   /** Only this user's orders (a customer's own; an admin's userId filter). */
   userId?: string
   status?: OrderStatus
+  /** Placed at or after this instant. */
+  since?: Date
+  /** Placed before this instant. */
+  before?: Date
+  /** Ids from this one to `idTo`, both included (an id prefix, as a range the primary key serves). */
+  idFrom?: string
+  idTo?: string
   after?: OrderCursor
   limit: number
 }
@@ -235,6 +249,18 @@ export async function listOrders(q: Queryable, f: OrderFilter): Promise<{ orders
   if (f.status) {
     params.push(f.status)
     where.push(`status = $${params.length}`)
+  }
+  if (f.since) {
+    params.push(f.since)
+    where.push(`created_at >= $${params.length}`)
+  }
+  if (f.before) {
+    params.push(f.before)
+    where.push(`created_at < $${params.length}`)
+  }
+  if (f.idFrom && f.idTo) {
+    params.push(f.idFrom, f.idTo)
+    where.push(`id BETWEEN $${params.length - 1}::uuid AND $${params.length}::uuid`)
   }
   if (f.after) {
     params.push(f.after.createdAt, f.after.id)

@@ -1,5 +1,5 @@
-import { CancelOrderBody, OrderList, OrderListQuery, OrderView, PlaceOrderBody } from '@shop/contracts/order'
-import { type AuthUser, requireUser } from '@shop/platform/auth'
+import { CancelOrderBody, OrderList, OrderListQuery, OrderSummary, OrderSummaryQuery, OrderView, PlaceOrderBody } from '@shop/contracts/order'
+import { type AuthUser, requireRole, requireUser } from '@shop/platform/auth'
 import { IdempotencyKeyHeader } from '@shop/platform/idempotency'
 import { type App, problemResponses } from '@shop/platform/server'
 import { Type } from '@sinclair/typebox'
@@ -8,6 +8,7 @@ import { cancelOrder } from '../use-cases/cancel-order.ts'
 import { getOrder } from '../use-cases/get-order.ts'
 import { listOrders } from '../use-cases/list-orders.ts'
 import { placeOrderOnce } from '../use-cases/place-order.ts'
+import { summarizeOrders } from '../use-cases/summarize-orders.ts'
 
 const OrderParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
 
@@ -39,12 +40,30 @@ export function orderRoutes(app: App, ctx: OrderContext): void {
       onRequest: requireUser,
       schema: {
         tags: ['orders'],
-        summary: "Your orders, newest first (an admin: everyone's, or one user's with userId)",
+        summary:
+          "Your orders, newest first (an admin: everyone's, or one user's with userId); status, from and to " +
+          '(Korea-time dates, both included) and q (the start of an order id) narrow them',
         querystring: OrderListQuery,
         response: { 200: OrderList, ...problemResponses(400, 401) },
       },
     },
     async (req) => listOrders(ctx, req.user as AuthUser, req.query),
+  )
+
+  app.get(
+    '/orders/summary',
+    {
+      onRequest: requireRole('admin'),
+      schema: {
+        tags: ['orders'],
+        summary:
+          'Admin: orders per Korea-time day from `from` to `to` (both included, at most 92 days), counts by status, ' +
+          'revenue (captured payments of the orders placed that day) and refunds',
+        querystring: OrderSummaryQuery,
+        response: { 200: OrderSummary, ...problemResponses(400, 401, 403) },
+      },
+    },
+    async (req) => summarizeOrders(ctx, req.query.from, req.query.to),
   )
 
   app.get(

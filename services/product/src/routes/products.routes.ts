@@ -6,6 +6,8 @@ import {
   ProductUpdateBody,
   StockBody,
   StockLevel,
+  SuggestionList,
+  SuggestQuery,
 } from '@shop/contracts/product'
 import { requireRole } from '@shop/platform/auth'
 import { edgeCacheHeaders } from '@shop/platform/edge-cache'
@@ -18,6 +20,7 @@ import { deleteProduct } from '../use-cases/delete-product.ts'
 import { getProduct } from '../use-cases/get-product.ts'
 import { listProducts } from '../use-cases/list-products.ts'
 import { setStock } from '../use-cases/set-stock.ts'
+import { suggestProducts } from '../use-cases/suggest-products.ts'
 import { updateProduct } from '../use-cases/update-product.ts'
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
@@ -37,6 +40,19 @@ export function registerProductRoutes(app: App, ctx: ProductContext): void {
       if (edge) reply.headers(edgeCacheHeaders(edge))
       return list
     },
+  )
+
+  app.get(
+    '/products/suggest',
+    {
+      schema: {
+        tags,
+        summary: 'Suggestions as a shopper types: live products whose name contains q (1+ characters, Korean or English)',
+        querystring: SuggestQuery,
+        response: { 200: SuggestionList, ...problemResponses(400) },
+      },
+    },
+    async (req) => suggestProducts(ctx, req.query.q, req.query.limit),
   )
 
   app.get(

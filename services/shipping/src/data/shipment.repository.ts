@@ -140,3 +140,45 @@ export async function claimParcelsOnTheRoad(q: Queryable, opts: { before: Date; 
 export async function touchShipment(q: Queryable, id: string, at: Date): Promise<void> {
   await q.query('UPDATE shipments SET updated_at = $2 WHERE id = $1', [id, at])
 }
+
+/** Where a page of the queue ends: created_at as microsecond text and the id. */
+export interface ShipmentCursor {
+  createdAt: string
+  id: string
+}
+
+/** A page of shipments, oldest first, after the cursor; one more row than asked tells if there is a next page. */
+export async function listShipments(
+  q: Queryable,
+  f: { status?: ShipmentStatus; after?: ShipmentCursor; limit: number },
+): Promise<{ shipments: (ShipmentRecord & { cursor: string })[]; more: boolean }> {
+  const where: string[] = []
+  const params: unknown[] = []
+  if (f.status) {
+    params.push(f.status)
+    where.push(`status = $${params.length}`)
+  }
+  if (f.after) {
+    params.push(f.after.createdAt, f.after.id)
+    where.push(`(created_at, id) > ($${params.length - 1}::timestamptz, $${params.length}::uuid)`)
+  }
+  params.push(f.limit + 1)
+  const { rows } = await q.query<ShipmentRecord & { cursor: string }>(
+    `SELECT ${COLUMNS}, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor
+       FROM shipments ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY created_at, id LIMIT $${params.length}`,
+    params,
+  )
+  return { shipments: rows.slice(0, f.limit), more: rows.length > f.limit }
+}
+
+/** The tracking events of several shipments at once, each one's in order. */
+export async function listTrackingEventsOf(q: Queryable, shipmentIds: string[]): Promise<Map<string, TrackingEventRecord[]>> {
+  const { rows } = await q.query<TrackingEventRecord & { shipmentId: string }>(
+    'SELECT shipment_id AS "shipmentId", status, location, at FROM shipment_events WHERE shipment_id = ANY ($1::uuid[]) ORDER BY id',
+    [shipmentIds],
+  )
+  const out = new Map<string, TrackingEventRecord[]>(shipmentIds.map((id) => [id, []]))
+  for (const { shipmentId, ...e } of rows) out.get(shipmentId)?.push(e)
+  return out
+}

@@ -1,16 +1,31 @@
-import { Shipment, Tracking, UpdateShipmentStatusBody } from '@shop/contracts/shipping'
+import { Shipment, ShipmentList, ShipmentListQuery, Tracking, UpdateShipmentStatusBody } from '@shop/contracts/shipping'
 import { type AuthUser, requireRole, requireUser } from '@shop/platform/auth'
 import { type App, problemResponses } from '@shop/platform/server'
 import { Type } from '@sinclair/typebox'
 import type { Shipping } from '../context.ts'
 import { getShipment } from '../use-cases/get-shipment.ts'
+import { listShipments } from '../use-cases/list-shipments.ts'
 import { trackParcel } from '../use-cases/track-parcel.ts'
 import { updateShipmentStatusByAdmin } from '../use-cases/update-shipment-status.ts'
 
 const Uuid = Type.String({ format: 'uuid' })
 
-/** Shipments: get by order (owner or admin), status updates (admin), public tracking. */
+/** Shipments: the queue (admin), get by order (owner or admin), status updates (admin), public tracking. */
 export function shipmentRoutes(app: App, s: Shipping): void {
+  app.get(
+    '/shipments',
+    {
+      preHandler: requireRole('admin'),
+      schema: {
+        tags: ['shipping'],
+        summary: 'Admin: shipments oldest first (the fulfilment queue with status=READY); recipients masked',
+        querystring: ShipmentListQuery,
+        response: { 200: ShipmentList, ...problemResponses(400, 401, 403) },
+      },
+    },
+    async (req) => listShipments(s, req.query),
+  )
+
   app.get(
     '/shipments/tracking/:trackingNumber',
     {

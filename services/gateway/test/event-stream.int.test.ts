@@ -1,0 +1,118 @@
+import { randomUUID } from 'node:crypto'
+import type { AddressInfo } from 'node:net'
+import type { ServerResponse } from 'node:http'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { createTokenVerifier } from '@shop/platform/auth'
+import { createMemoryCache } from '@shop/platform/cache-memory'
+import { loadConfig } from '@shop/platform/config'
+import { createLogger } from '@shop/platform/logger'
+import type { ProcessName } from '@shop/platform/runtime'
+import { createTestIssuer, serveJwks, type TestIssuer } from '@shop/platform/testing-auth'
+import { openSse } from '@shop/platform/testing-sse'
+import Fastify, { type FastifyInstance } from 'fastify'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { buildApp } from '../src/app.ts'
+import { GatewayConfig } from '../src/config.ts'
+
+// GET /v1/orders/:id/events through the gateway, in front of an order stand-in on
+// loopback that sends one event at once and the next only when the test says so: a
+// client that reads the first before the second is sent proves nothing is buffered.
+
+const UPSTREAM_TIMEOUT_MS = 200
+
+interface OpenStream {
+  res: ServerResponse
+  authorization: unknown
+  closed: Promise<void>
+}
+
+let issuer: TestIssuer
+let jwks: Awaited<ReturnType<typeof serveJwks>>
+let order: FastifyInstance
+let gateway: FastifyInstance
+let gatewayUrl: string
+const opened: OpenStream[] = []
+let streamOpened: () => void = () => {}
+
+beforeAll(async () => {
+  issuer = await createTestIssuer()
+  jwks = await serveJwks(issuer.jwks)
+  order = Fastify()
+  order.get('/health', async () => ({ status: 'ok' }))
+  order.get('/openapi.json', async () => ({ openapi: '3.1.0', info: { title: 'order', version: '1' }, paths: {} }))
+  order.get('/orders/missing/events', async (_req, reply) => reply.code(404).send({ code: 'not_found' }))
+  order.get('/orders/:id/events', (req, reply) => {
+    reply.hijack()
+    reply.raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' })
+    reply.raw.write(`event: order\ndata: {"n":1}\n\n`)
+    opened.push({ res: reply.raw, authorization: req.headers.authorization, closed: new Promise((r) => reply.raw.on('close', r)) })
+    streamOpened()
+  })
+  await order.listen({ host: '127.0.0.1', port: 0 })
+  const orderUrl = `http://127.0.0.1:${(order.server.address() as AddressInfo).port}`
+  const cache = createMemoryCache()
+  const urls = { auth: orderUrl, product: orderUrl, order: orderUrl, payment: orderUrl, shipping: orderUrl, gateway: 'http://127.0.0.1:1' } as Record<
+    ProcessName,
+    string
+  >
+  gateway = await buildApp({
+    logger: createLogger({ service: 'gateway-test', level: 'silent' }),
+    version: 'test',
+    urls,
+    cache,
+    verifier: createTokenVerifier({ jwksUrl: jwks.url, issuer: issuer.issuer, audience: issuer.audience, denylist: cache }),
+    config: loadConfig(GatewayConfig, { UPSTREAM_TIMEOUT_MS: String(UPSTREAM_TIMEOUT_MS) }),
+  })
+  gatewayUrl = await gateway.listen({ host: '127.0.0.1', port: 0 })
+})
+afterAll(async () => {
+  await gateway?.close()
+  await order?.close()
+  await jwks?.close()
+})
+
+const nextStream = () => new Promise<OpenStream>((resolve) => (streamOpened = () => resolve(opened[opened.length - 1])))
+
+describe('GET /v1/orders/:id/events through the gateway', () => {
+  it('passes each event on as it comes, past UPSTREAM_TIMEOUT_MS, with the token checked and forwarded', async () => {
+    const authorization = `Bearer ${await issuer.tokenFor(randomUUID())}`
+    const upstream = nextStream()
+    const s = await openSse(`${gatewayUrl}/v1/orders/${randomUUID()}/events`, { authorization })
+    expect(s.status).toBe(200)
+    expect(s.headers['content-type']).toMatch(/^text\/event-stream/)
+    expect(s.headers['x-cache']).toBeUndefined()
+    const up = await upstream
+    expect(up.authorization).toBe(authorization)
+    // The first event arrives while the service has sent nothing more: nothing waits in a buffer.
+    expect(JSON.parse((await s.next()).data)).toEqual({ n: 1 })
+    // Longer than the gateway waits for an ordinary answer: a quiet stream is not cut.
+    await sleep(UPSTREAM_TIMEOUT_MS * 3)
+    up.res.write(': keep-alive\n\nevent: order\ndata: {"n":2}\n\n')
+    expect(JSON.parse((await s.next()).data)).toEqual({ n: 2 })
+    expect(s.raw()).toContain(': keep-alive')
+    up.res.end()
+    await s.ended
+  })
+
+  it('a client that leaves closes the stream to the service', async () => {
+    const upstream = nextStream()
+    const s = await openSse(`${gatewayUrl}/v1/orders/${randomUUID()}/events`, { authorization: `Bearer ${await issuer.tokenFor(randomUUID())}` })
+    await s.next()
+    const up = await upstream
+    s.close()
+    await up.closed
+  })
+
+  it('refuses a stream without a token before it reaches the service, and passes a 404 through', async () => {
+    const before = opened.length
+    const anonymous = await gateway.inject({ method: 'GET', url: `/v1/orders/${randomUUID()}/events` })
+    expect(anonymous.statusCode).toBe(401)
+    const missing = await gateway.inject({
+      method: 'GET',
+      url: '/v1/orders/missing/events',
+      headers: { authorization: `Bearer ${await issuer.tokenFor(randomUUID())}` },
+    })
+    expect(missing.statusCode).toBe(404)
+    expect(opened.length).toBe(before)
+  })
+})
