@@ -72,13 +72,14 @@ describe("a shopper's account", () => {
       await expect.poll(() => page.getByText(/비밀번호를 바꿨습니다/).count()).toBe(1)
       // this browser stays signed in; the other session is over
       await page.reload()
-      await expect.poll(() => page.getByRole('button', { name: '로그아웃' }).count()).toBe(1)
+      const header = page.getByRole('navigation', { name: '내 쇼핑' })
+      await expect.poll(() => header.getByRole('button', { name: '로그아웃' }).count()).toBe(1)
       const err = await elsewhere.auth.profile().catch((e: unknown) => e)
       expect(isApiError(err, 'unauthorized')).toBe(true)
       await expect(createShopClient({ baseUrl: shop.gatewayUrl }).auth.login(email, oldPassword)).rejects.toMatchObject({ code: 'unauthorized' })
       await createShopClient({ baseUrl: shop.gatewayUrl }).auth.login(email, newPassword)
-      await page.getByRole('button', { name: '로그아웃' }).click()
-      await expect.poll(() => page.getByRole('link', { name: '로그인' }).count()).toBe(1)
+      await header.getByRole('button', { name: '로그아웃' }).click()
+      await expect.poll(() => header.getByRole('link', { name: '로그인' }).count()).toBe(1)
     } finally {
       await ctx.close()
     }

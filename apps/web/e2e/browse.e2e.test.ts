@@ -88,6 +88,36 @@ describe('finding products', () => {
   })
 })
 
+describe('suggestions as you type', () => {
+  it('a part of a word suggests matching products; arrows and Enter open one, Escape closes them', async () => {
+    const ctx = await newContext(browser, PHONE)
+    const page = await ctx.newPage()
+    try {
+      await page.goto(`${shop.gatewayUrl}/`)
+      const box = page.getByRole('searchbox', { name: '상품 검색' })
+      await box.click()
+      await box.pressSequentially('이어', { delay: 30 })
+      const list = page.getByRole('listbox', { name: '추천 상품' })
+      await expect.poll(() => list.getByRole('option').count()).toBeGreaterThan(0)
+      const names = await list.getByRole('option').locator('.suggestion-name').allTextContents()
+      expect(names.every((n) => n.includes('이어'))).toBe(true)
+      await expectAccessible(page, 'suggestions open')
+      await box.press('Escape')
+      await expect.poll(() => list.isVisible()).toBe(false)
+      await box.pressSequentially('폰', { delay: 30 })
+      await expect.poll(() => list.getByRole('option').count()).toBeGreaterThan(0)
+      await box.press('ArrowDown')
+      expect(await box.getAttribute('aria-activedescendant')).toBeTruthy()
+      const first = (await list.getByRole('option').first().locator('.suggestion-name').textContent())!
+      await box.press('Enter')
+      await page.waitForURL(/\/products\//)
+      await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe(first)
+    } finally {
+      await ctx.close()
+    }
+  })
+})
+
 describe('the cart', () => {
   it('is kept across reloads, follows the shopper into their account and stays theirs after signing out', async () => {
     const ctx = await newContext(browser, PHONE)

@@ -88,11 +88,15 @@ for (const [size, viewport] of [
         await page.getByRole('button', { name: /결제하기/ }).click()
         await page.waitForURL(/\/orders\/[0-9a-f-]{36}$/)
         const orderId = new URL(page.url()).pathname.split('/').pop()!
-        // no reload from here: the page hears the order change by itself
+        // no reload from here: the page hears the order change by itself, from its event stream
         let navigations = 0
         page.on('framenavigated', (f) => f === page.mainFrame() && navigations++)
         await expect.poll(() => page.getByTestId('order-status').textContent(), { timeout: 20_000 }).toContain('결제 완료')
         expect(navigations).toBe(0)
+        const asked = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname))
+        expect(asked).toContain(`/v1/orders/${orderId}/events`)
+        // not polling: the order itself was read once or twice (the page's load, a refresh after paying)
+        expect(asked.filter((p) => p === `/v1/orders/${orderId}`).length).toBeLessThanOrEqual(2)
         await expectAccessible(page, 'order')
 
         await page.getByRole('link', { name: '내 주문' }).click()

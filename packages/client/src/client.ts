@@ -63,24 +63,15 @@ export function createShopClient(opts: ShopClientOptions) {
       updateProfile: (body: T.ProfileUpdate) => unwrap(api.PUT('/v1/auth/profile', { body })),
       /** Every other session of the user is signed out; this one goes on. */
       changePassword: async (currentPassword: string, newPassword: string): Promise<void> => {
-        await transport.sendOk(
-          new Request(`${opts.baseUrl}/v1/auth/password`, {
-            method: 'PUT',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ currentPassword, newPassword }),
-          }),
-        )
+        await unwrap(api.PUT('/v1/auth/password', { body: { currentPassword, newPassword } }))
       },
     },
     products: {
       list: (query: T.ProductListQuery = {}) =>
         unwrap(api.GET('/v1/products', { params: { query: { limit: 20, ...query } } })),
       get: (id: string) => unwrap(api.GET('/v1/products/{id}', { params: { path: { id } } })),
-      /** Products whose name or description holds what was typed (a part of a word, Korean or English), for suggestions. */
-      suggest: async (q: string, limit = 8): Promise<{ items: { id: string; name: string; price: number; image?: string }[] }> => {
-        const res = await transport.sendOk(new Request(`${opts.baseUrl}/v1/products/suggest?${new URLSearchParams({ q, limit: String(limit) })}`))
-        return res.json()
-      },
+      /** Products whose name holds what was typed (a part of a word, Korean or English), for suggestions as one types. */
+      suggest: (q: string, limit = 8) => unwrap(api.GET('/v1/products/suggest', { params: { query: { q, limit } } })),
       create: (body: T.ProductInput) => unwrap(api.POST('/v1/products', { body })),
       /** With `version`, the update applies only to that version (409 conflict when someone saved meanwhile). */
       update: (id: string, body: T.ProductUpdate, version?: number) =>

@@ -319,6 +319,24 @@ export type paths = {
                         };
                     };
                 };
+                /** @description rate_limited: too many requests from this address or user (Retry-After says when to try again) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["GatewayProblem"];
+                    };
+                };
+                /** @description upstream_unavailable: the service is not reachable right now (Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["GatewayProblem"];
+                    };
+                };
             };
         };
         put?: never;
@@ -414,6 +432,24 @@ export type paths = {
                         };
                     };
                 };
+                /** @description payload_too_large: the body is over 1 MiB */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["GatewayProblem"];
+                    };
+                };
+                /** @description unsupported_media_type: the body is not JSON */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["GatewayProblem"];
+                    };
+                };
                 /** @description application/problem+json (RFC 9457) */
                 429: {
                     headers: {
@@ -432,6 +468,15 @@ export type paths = {
                             title: string;
                             type: string;
                         };
+                    };
+                };
+                /** @description upstream_unavailable: the service is not reachable right now (Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["GatewayProblem"];
                     };
                 };
             };
@@ -513,8 +558,192 @@ export type paths = {
                         };
                     };
                 };
+                /** @description payload_too_large: the body is over 1 MiB */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["GatewayProblem"];
+                    };
+                };
+                /** @description unsupported_media_type: the body is not JSON */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["GatewayProblem"];
+                    };
+                };
+                /** @description rate_limited: too many requests from this address or user (Retry-After says when to try again) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["GatewayProblem"];
+                    };
+                };
+                /** @description upstream_unavailable: the service is not reachable right now (Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["GatewayProblem"];
+                    };
+                };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Change the password (the current one first); every other session of the user is signed out */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        currentPassword: string;
+                        newPassword: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Changed */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description application/problem+json (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            errors?: {
+                                message: string;
+                                path: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            errors?: {
+                                message: string;
+                                path: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            errors?: {
+                                message: string;
+                                path: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description payload_too_large: the body is over 1 MiB */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["GatewayProblem"];
+                    };
+                };
+                /** @description unsupported_media_type: the body is not JSON */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["GatewayProblem"];
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            errors?: {
+                                message: string;
+                                path: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description upstream_unavailable: the service is not reachable right now (Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["GatewayProblem"];
+                    };
+                };
+            };
+        };
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -601,6 +830,24 @@ export type paths = {
                             title: string;
                             type: string;
                         };
+                    };
+                };
+                /** @description rate_limited: too many requests from this address or user (Retry-After says when to try again) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["GatewayProblem"];
+                    };
+                };
+                /** @description upstream_unavailable: the service is not reachable right now (Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["GatewayProblem"];
                     };
                 };
             };
@@ -715,6 +962,42 @@ export type paths = {
                         };
                     };
                 };
+                /** @description payload_too_large: the body is over 1 MiB */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["GatewayProblem"];
+                    };
+                };
+                /** @description unsupported_media_type: the body is not JSON */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["GatewayProblem"];
+                    };
+                };
+                /** @description rate_limited: too many requests from this address or user (Retry-After says when to try again) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["GatewayProblem"];
+                    };
+                };
+                /** @description upstream_unavailable: the service is not reachable right now (Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["GatewayProblem"];
+                    };
+                };
             };
         };
         post?: never;
@@ -802,6 +1085,24 @@ export type paths = {
                         };
                     };
                 };
+                /** @description payload_too_large: the body is over 1 MiB */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["GatewayProblem"];
+                    };
+                };
+                /** @description unsupported_media_type: the body is not JSON */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["GatewayProblem"];
+                    };
+                };
                 /** @description application/problem+json (RFC 9457) */
                 429: {
                     headers: {
@@ -820,6 +1121,15 @@ export type paths = {
                             title: string;
                             type: string;
                         };
+                    };
+                };
+                /** @description upstream_unavailable: the service is not reachable right now (Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["GatewayProblem"];
                     };
                 };
             };
@@ -917,6 +1227,24 @@ export type paths = {
                         };
                     };
                 };
+                /** @description payload_too_large: the body is over 1 MiB */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["GatewayProblem"];
+                    };
+                };
+                /** @description unsupported_media_type: the body is not JSON */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["GatewayProblem"];
+                    };
+                };
                 /** @description application/problem+json (RFC 9457) */
                 429: {
                     headers: {
@@ -937,8 +1265,149 @@ export type paths = {
                         };
                     };
                 };
+                /** @description upstream_unavailable: the service is not reachable right now (Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["GatewayProblem"];
+                    };
+                };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Admin: accounts newest first, by part of an email and by role; names masked */
+        get: {
+            parameters: {
+                query: {
+                    cursor?: string;
+                    limit: number;
+                    /** @description part of an email */
+                    q?: string;
+                    role?: "customer" | "admin";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: date-time */
+                                createdAt: string;
+                                email: string;
+                                /** Format: uuid */
+                                id: string;
+                                /** @description masked */
+                                name: string;
+                                roles: ("customer" | "admin")[];
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            errors?: {
+                                message: string;
+                                path: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            errors?: {
+                                message: string;
+                                path: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            errors?: {
+                                message: string;
+                                path: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description rate_limited: too many requests from this address or user (Retry-After says when to try again) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["GatewayProblem"];
+                    };
+                };
+                /** @description upstream_unavailable: the service is not reachable right now (Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["GatewayProblem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -953,6 +1422,7 @@ export type paths = {
             cookie?: never;
         };
         get?: never;
+        /** Admin: give a user exactly these roles; taking the admin role from the only admin is 409 invalid_state */
         put: {
             parameters: {
                 query?: never;
@@ -1083,6 +1553,42 @@ export type paths = {
                         };
                     };
                 };
+                /** @description payload_too_large: the body is over 1 MiB */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["GatewayProblem"];
+                    };
+                };
+                /** @description unsupported_media_type: the body is not JSON */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["GatewayProblem"];
+                    };
+                };
+                /** @description rate_limited: too many requests from this address or user (Retry-After says when to try again) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["GatewayProblem"];
+                    };
+                };
+                /** @description upstream_unavailable: the service is not reachable right now (Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["GatewayProblem"];
+                    };
+                };
             };
         };
         post?: never;
@@ -1123,6 +1629,24 @@ export type paths = {
                                 slug: string;
                             }[];
                         };
+                    };
+                };
+                /** @description rate_limited: too many requests from this address or user (Retry-After says when to try again) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["GatewayProblem"];
+                    };
+                };
+                /** @description upstream_unavailable: the service is not reachable right now (Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["GatewayProblem"];
                     };
                 };
             };
@@ -1240,6 +1764,42 @@ export type paths = {
                         };
                     };
                 };
+                /** @description payload_too_large: the body is over 1 MiB */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["GatewayProblem"];
+                    };
+                };
+                /** @description unsupported_media_type: the body is not JSON */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["GatewayProblem"];
+                    };
+                };
+                /** @description rate_limited: too many requests from this address or user (Retry-After says when to try again) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["GatewayProblem"];
+                    };
+                };
+                /** @description upstream_unavailable: the service is not reachable right now (Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["GatewayProblem"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -1255,13 +1815,19 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Your orders, newest first (an admin: everyone's, or one user's with userId) */
+        /** Your orders, newest first (an admin: everyone's, or one user's with userId); status, from and to (Korea-time dates, both included) and q (the start of an order id) narrow them */
         get: {
             parameters: {
                 query: {
                     cursor?: string;
+                    /** @description a date in Korea time (Asia/Seoul), YYYY-MM-DD */
+                    from?: string;
                     limit: number;
+                    /** @description the start of an order id */
+                    q?: string;
                     status?: "PENDING_PAYMENT" | "PAID" | "SHIPPED" | "DELIVERED" | "CANCELLED";
+                    /** @description a date in Korea time (Asia/Seoul), YYYY-MM-DD */
+                    to?: string;
                     userId?: string;
                 };
                 header?: never;
@@ -1376,6 +1942,24 @@ export type paths = {
                             title: string;
                             type: string;
                         };
+                    };
+                };
+                /** @description rate_limited: too many requests from this address or user (Retry-After says when to try again) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["GatewayProblem"];
+                    };
+                };
+                /** @description upstream_unavailable: the service is not reachable right now (Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["GatewayProblem"];
                     };
                 };
             };
@@ -1535,6 +2119,24 @@ export type paths = {
                         };
                     };
                 };
+                /** @description payload_too_large: the body is over 1 MiB */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["GatewayProblem"];
+                    };
+                };
+                /** @description unsupported_media_type: the body is not JSON */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["GatewayProblem"];
+                    };
+                };
                 /** @description application/problem+json (RFC 9457) */
                 422: {
                     headers: {
@@ -1553,6 +2155,15 @@ export type paths = {
                             title: string;
                             type: string;
                         };
+                    };
+                };
+                /** @description rate_limited: too many requests from this address or user (Retry-After says when to try again) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["GatewayProblem"];
                     };
                 };
                 /** @description application/problem+json (RFC 9457) */
@@ -1725,6 +2336,24 @@ export type paths = {
                             title: string;
                             type: string;
                         };
+                    };
+                };
+                /** @description rate_limited: too many requests from this address or user (Retry-After says when to try again) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["GatewayProblem"];
+                    };
+                };
+                /** @description upstream_unavailable: the service is not reachable right now (Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["GatewayProblem"];
                     };
                 };
             };
@@ -1908,8 +2537,375 @@ export type paths = {
                         };
                     };
                 };
+                /** @description payload_too_large: the body is over 1 MiB */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["GatewayProblem"];
+                    };
+                };
+                /** @description unsupported_media_type: the body is not JSON */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["GatewayProblem"];
+                    };
+                };
+                /** @description rate_limited: too many requests from this address or user (Retry-After says when to try again) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["GatewayProblem"];
+                    };
+                };
+                /** @description upstream_unavailable: the service is not reachable right now (Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["GatewayProblem"];
+                    };
+                };
             };
         };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/orders/{id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Follow an order (text/event-stream): `event: order` with the whole order at once and after every change, `: keep-alive` every 15 s; ends after DELIVERED or CANCELLED, or after `timeout` seconds */
+        get: {
+            parameters: {
+                query: {
+                    /** @description seconds */
+                    timeout: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A stream of `event: order` messages whose data is the order */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/event-stream": {
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** @enum {string} */
+                            currency: "KRW";
+                            /** Format: date-time */
+                            expiresAt: string;
+                            history: {
+                                /** Format: date-time */
+                                at: string;
+                                reason?: string;
+                                status: "PENDING_PAYMENT" | "PAID" | "SHIPPED" | "DELIVERED" | "CANCELLED";
+                            }[];
+                            /** Format: uuid */
+                            id: string;
+                            items: {
+                                /** @description integer KRW */
+                                lineTotal: number;
+                                name: string;
+                                /** Format: uuid */
+                                productId: string;
+                                quantity: number;
+                                /** @description integer KRW */
+                                unitPrice: number;
+                            }[];
+                            payment?: {
+                                failureCode?: string;
+                                /** Format: uuid */
+                                paymentId: string;
+                                /** @description integer KRW */
+                                refundedAmount?: number;
+                                /** @description COMPLETED | FAILED | PARTIALLY_REFUNDED | REFUNDED */
+                                status: string;
+                            };
+                            shipment?: {
+                                carrier?: string;
+                                /** @description DISPATCHED | DELIVERED */
+                                status: string;
+                                trackingNumber?: string;
+                            };
+                            shippingAddress: {
+                                address1: string;
+                                address2?: string;
+                                phone: string;
+                                postalCode: string;
+                                recipient: string;
+                            };
+                            /** @description integer KRW */
+                            shippingFee: number;
+                            status: "PENDING_PAYMENT" | "PAID" | "SHIPPED" | "DELIVERED" | "CANCELLED";
+                            /** @description integer KRW */
+                            subtotal: number;
+                            /** @description integer KRW */
+                            total: number;
+                            /** Format: uuid */
+                            userId: string;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            errors?: {
+                                message: string;
+                                path: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            errors?: {
+                                message: string;
+                                path: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            errors?: {
+                                message: string;
+                                path: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description rate_limited: too many requests from this address or user (Retry-After says when to try again) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["GatewayProblem"];
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            errors?: {
+                                message: string;
+                                path: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/orders/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Admin: orders per Korea-time day from `from` to `to` (both included, at most 92 days), counts by status, revenue (captured payments of the orders placed that day) and refunds */
+        get: {
+            parameters: {
+                query: {
+                    /** @description a date in Korea time (Asia/Seoul), YYYY-MM-DD */
+                    from: string;
+                    /** @description a date in Korea time (Asia/Seoul), YYYY-MM-DD */
+                    to: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            byStatus: {
+                                CANCELLED: number;
+                                DELIVERED: number;
+                                PAID: number;
+                                PENDING_PAYMENT: number;
+                                SHIPPED: number;
+                            };
+                            days: {
+                                /** Format: date */
+                                date: string;
+                                orders: number;
+                                /** @description orders placed that day whose payment was captured */
+                                paidOrders: number;
+                                /** @description KRW refunded of orders placed that day */
+                                refunded: number;
+                                /** @description KRW captured for orders placed that day */
+                                revenue: number;
+                            }[];
+                            totals: {
+                                orders: number;
+                                /** @description integer KRW */
+                                refunded: number;
+                                /** @description integer KRW */
+                                revenue: number;
+                            };
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            errors?: {
+                                message: string;
+                                path: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            errors?: {
+                                message: string;
+                                path: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            errors?: {
+                                message: string;
+                                path: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description rate_limited: too many requests from this address or user (Retry-After says when to try again) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["GatewayProblem"];
+                    };
+                };
+                /** @description upstream_unavailable: the service is not reachable right now (Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["GatewayProblem"];
+                    };
+                };
+            };
+        };
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -2070,6 +3066,24 @@ export type paths = {
                         };
                     };
                 };
+                /** @description payload_too_large: the body is over 1 MiB */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["GatewayProblem"];
+                    };
+                };
+                /** @description unsupported_media_type: the body is not JSON */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["GatewayProblem"];
+                    };
+                };
                 /** @description application/problem+json (RFC 9457) */
                 422: {
                     headers: {
@@ -2088,6 +3102,15 @@ export type paths = {
                             title: string;
                             type: string;
                         };
+                    };
+                };
+                /** @description rate_limited: too many requests from this address or user (Retry-After says when to try again) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["GatewayProblem"];
                     };
                 };
                 /** @description application/problem+json (RFC 9457) */
@@ -2232,6 +3255,24 @@ export type paths = {
                             title: string;
                             type: string;
                         };
+                    };
+                };
+                /** @description rate_limited: too many requests from this address or user (Retry-After says when to try again) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["GatewayProblem"];
+                    };
+                };
+                /** @description upstream_unavailable: the service is not reachable right now (Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["GatewayProblem"];
                     };
                 };
             };
@@ -2415,6 +3456,24 @@ export type paths = {
                         };
                     };
                 };
+                /** @description payload_too_large: the body is over 1 MiB */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["GatewayProblem"];
+                    };
+                };
+                /** @description unsupported_media_type: the body is not JSON */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["GatewayProblem"];
+                    };
+                };
                 /** @description application/problem+json (RFC 9457) */
                 422: {
                     headers: {
@@ -2433,6 +3492,15 @@ export type paths = {
                             title: string;
                             type: string;
                         };
+                    };
+                };
+                /** @description rate_limited: too many requests from this address or user (Retry-After says when to try again) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["GatewayProblem"];
                     };
                 };
                 /** @description application/problem+json (RFC 9457) */
@@ -2517,6 +3585,24 @@ export type paths = {
                             title: string;
                             type: string;
                         };
+                    };
+                };
+                /** @description rate_limited: too many requests from this address or user (Retry-After says when to try again) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["GatewayProblem"];
+                    };
+                };
+                /** @description upstream_unavailable: the service is not reachable right now (Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["GatewayProblem"];
                     };
                 };
             };
@@ -2617,6 +3703,24 @@ export type paths = {
                             title: string;
                             type: string;
                         };
+                    };
+                };
+                /** @description rate_limited: too many requests from this address or user (Retry-After says when to try again) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["GatewayProblem"];
+                    };
+                };
+                /** @description upstream_unavailable: the service is not reachable right now (Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["GatewayProblem"];
                     };
                 };
             };
@@ -2760,6 +3864,42 @@ export type paths = {
                         };
                     };
                 };
+                /** @description payload_too_large: the body is over 1 MiB */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["GatewayProblem"];
+                    };
+                };
+                /** @description unsupported_media_type: the body is not JSON */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["GatewayProblem"];
+                    };
+                };
+                /** @description rate_limited: too many requests from this address or user (Retry-After says when to try again) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["GatewayProblem"];
+                    };
+                };
+                /** @description upstream_unavailable: the service is not reachable right now (Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["GatewayProblem"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -2856,6 +3996,24 @@ export type paths = {
                             title: string;
                             type: string;
                         };
+                    };
+                };
+                /** @description rate_limited: too many requests from this address or user (Retry-After says when to try again) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["GatewayProblem"];
+                    };
+                };
+                /** @description upstream_unavailable: the service is not reachable right now (Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["GatewayProblem"];
                     };
                 };
             };
@@ -3023,6 +4181,42 @@ export type paths = {
                         };
                     };
                 };
+                /** @description payload_too_large: the body is over 1 MiB */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["GatewayProblem"];
+                    };
+                };
+                /** @description unsupported_media_type: the body is not JSON */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["GatewayProblem"];
+                    };
+                };
+                /** @description rate_limited: too many requests from this address or user (Retry-After says when to try again) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["GatewayProblem"];
+                    };
+                };
+                /** @description upstream_unavailable: the service is not reachable right now (Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["GatewayProblem"];
+                    };
+                };
             };
         };
         post?: never;
@@ -3122,6 +4316,24 @@ export type paths = {
                             title: string;
                             type: string;
                         };
+                    };
+                };
+                /** @description rate_limited: too many requests from this address or user (Retry-After says when to try again) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["GatewayProblem"];
+                    };
+                };
+                /** @description upstream_unavailable: the service is not reachable right now (Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["GatewayProblem"];
                     };
                 };
             };
@@ -3271,8 +4483,275 @@ export type paths = {
                         };
                     };
                 };
+                /** @description payload_too_large: the body is over 1 MiB */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["GatewayProblem"];
+                    };
+                };
+                /** @description unsupported_media_type: the body is not JSON */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["GatewayProblem"];
+                    };
+                };
+                /** @description rate_limited: too many requests from this address or user (Retry-After says when to try again) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["GatewayProblem"];
+                    };
+                };
+                /** @description upstream_unavailable: the service is not reachable right now (Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["GatewayProblem"];
+                    };
+                };
             };
         };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/products/suggest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Suggestions as a shopper types: live products whose name contains q (1+ characters, Korean or English) */
+        get: {
+            parameters: {
+                query: {
+                    limit: number;
+                    q: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                /** @description the first image */
+                                image?: string;
+                                name: string;
+                                price: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            errors?: {
+                                message: string;
+                                path: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description rate_limited: too many requests from this address or user (Retry-After says when to try again) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["GatewayProblem"];
+                    };
+                };
+                /** @description upstream_unavailable: the service is not reachable right now (Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["GatewayProblem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/shipments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Admin: shipments oldest first (the fulfilment queue with status=READY); recipients masked */
+        get: {
+            parameters: {
+                query: {
+                    cursor?: string;
+                    limit: number;
+                    status?: "READY" | "DISPATCHED" | "IN_TRANSIT" | "DELIVERED" | "CANCELLED";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                carrier: ("CJ" | "HANJIN" | "LOTTE" | "EPOST") | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                events: {
+                                    /** Format: date-time */
+                                    at: string;
+                                    location?: string;
+                                    status: "READY" | "DISPATCHED" | "IN_TRANSIT" | "DELIVERED" | "CANCELLED";
+                                }[];
+                                fee: number;
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                orderId: string;
+                                recipient: {
+                                    address1: string;
+                                    address2?: string;
+                                    name: string;
+                                    phone: string;
+                                    postalCode: string;
+                                };
+                                status: "READY" | "DISPATCHED" | "IN_TRANSIT" | "DELIVERED" | "CANCELLED";
+                                trackingNumber: string | null;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            errors?: {
+                                message: string;
+                                path: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            errors?: {
+                                message: string;
+                                path: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            errors?: {
+                                message: string;
+                                path: string;
+                            }[];
+                            instance?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description rate_limited: too many requests from this address or user (Retry-After says when to try again) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["GatewayProblem"];
+                    };
+                };
+                /** @description upstream_unavailable: the service is not reachable right now (Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["GatewayProblem"];
+                    };
+                };
+            };
+        };
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -3445,6 +4924,42 @@ export type paths = {
                         };
                     };
                 };
+                /** @description payload_too_large: the body is over 1 MiB */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["GatewayProblem"];
+                    };
+                };
+                /** @description unsupported_media_type: the body is not JSON */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["GatewayProblem"];
+                    };
+                };
+                /** @description rate_limited: too many requests from this address or user (Retry-After says when to try again) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["GatewayProblem"];
+                    };
+                };
+                /** @description upstream_unavailable: the service is not reachable right now (Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["GatewayProblem"];
+                    };
+                };
             };
         };
         post?: never;
@@ -3566,6 +5081,24 @@ export type paths = {
                         };
                     };
                 };
+                /** @description rate_limited: too many requests from this address or user (Retry-After says when to try again) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["GatewayProblem"];
+                    };
+                };
+                /** @description upstream_unavailable: the service is not reachable right now (Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["GatewayProblem"];
+                    };
+                };
             };
         };
         put?: never;
@@ -3654,6 +5187,24 @@ export type paths = {
                         };
                     };
                 };
+                /** @description rate_limited: too many requests from this address or user (Retry-After says when to try again) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["GatewayProblem"];
+                    };
+                };
+                /** @description upstream_unavailable: the service is not reachable right now (Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["GatewayProblem"];
+                    };
+                };
             };
         };
         put?: never;
@@ -3732,6 +5283,42 @@ export type paths = {
                         };
                     };
                 };
+                /** @description payload_too_large: the body is over 1 MiB */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["GatewayProblem"];
+                    };
+                };
+                /** @description unsupported_media_type: the body is not JSON */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["GatewayProblem"];
+                    };
+                };
+                /** @description rate_limited: too many requests from this address or user (Retry-After says when to try again) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["GatewayProblem"];
+                    };
+                };
+                /** @description upstream_unavailable: the service is not reachable right now (Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["GatewayProblem"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -3743,7 +5330,21 @@ export type paths = {
 };
 export type webhooks = Record<string, never>;
 export type components = {
-    schemas: never;
+    schemas: {
+        /** @description application/problem+json (RFC 9457) */
+        GatewayProblem: {
+            code: string;
+            detail?: string;
+            errors?: {
+                message: string;
+                path: string;
+            }[];
+            instance?: string;
+            status: number;
+            title: string;
+            type: string;
+        };
+    };
     responses: never;
     parameters: never;
     requestBodies: never;
