@@ -39,6 +39,14 @@ export function createShopClient(opts: ShopClientOptions) {
     return s
   }
   const key = (k?: string) => ({ 'idempotency-key': k ?? newIdempotencyKey() })
+  // --- admin console (#14): reads of API.md that the console needs, typed by types.ts's admin block
+  const getJson = async <R>(path: string, query: Record<string, string | number | undefined>): Promise<R> => {
+    const qs = new URLSearchParams()
+    for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') qs.set(k, String(v))
+    const res = await transport.sendOk(new Request(`${opts.baseUrl}${path}${qs.size ? `?${qs}` : ''}`, { headers: { accept: 'application/json' } }))
+    return (await res.json()) as R
+  }
+  // --- end admin console
 
   return {
     transport,
@@ -127,6 +135,18 @@ export function createShopClient(opts: ShopClientOptions) {
       replayDeadLetters: (service: string) =>
         unwrap(api.POST('/v1/admin/dlq/{service}/replay', { params: { path: { service } } } as never)),
     },
+    // --- admin console (#14)
+    console: {
+      /** Orders, sales and refunds per Korea-time day, `from`..`to` (dates, at most 92 days). */
+      orderSummary: (from: string, to: string) => getJson<T.OrderSummary>('/v1/orders/summary', { from, to }),
+      /** Everyone's orders, newest first, by status, customer, Korea-time dates and order id prefix. */
+      orders: (query: T.AdminOrderQuery = {}) => getJson<T.OrderList>('/v1/orders', { limit: 20, ...query }),
+      /** The fulfilment queue (oldest first) or shipments in another status. */
+      shipments: (query: T.ShipmentQuery = {}) => getJson<T.ShipmentList>('/v1/shipments', { limit: 20, ...query }),
+      /** Users whose email contains `q`, with masked names. */
+      users: (query: T.UserQuery = {}) => getJson<T.UserList>('/v1/auth/users', { limit: 20, ...query }),
+    },
+    // --- end admin console
   }
 }
 

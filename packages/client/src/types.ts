@@ -55,3 +55,29 @@ export type ShipmentUpdate = Body<'/v1/shipments/{id}/status', 'put'>
 export type Tracking = Ok<'/v1/shipments/tracking/{trackingNumber}', 'get'>
 
 export type AuditReport = Ok<'/v1/admin/audit', 'get'>
+
+// --- admin console (#14): answers of API.md's admin reads
+export type OrderSummaryDay = { date: string; orders: number; paidOrders: number; revenue: number; refunded: number }
+export type OrderSummary = {
+  byStatus: Partial<Record<OrderStatus, number>>
+  days: OrderSummaryDay[]
+  totals: { orders: number; revenue: number; refunded: number }
+}
+export type AdminOrderQuery = {
+  status?: OrderStatus
+  userId?: string
+  /** Korea-time dates, YYYY-MM-DD */
+  from?: string
+  to?: string
+  /** order id prefix */
+  q?: string
+  limit?: number
+  cursor?: string
+}
+export type ShipmentStatus = 'READY' | 'DISPATCHED' | 'IN_TRANSIT' | 'DELIVERED' | 'CANCELLED'
+export type ShipmentList = { items: Shipment[]; nextCursor: string | null }
+export type ShipmentQuery = { status?: ShipmentStatus; limit?: number; cursor?: string }
+export type UserSummary = { id: string; email: string; name: string; roles: ('customer' | 'admin')[]; createdAt: string }
+export type UserList = { items: UserSummary[]; nextCursor: string | null }
+export type UserQuery = { q?: string; role?: 'customer' | 'admin'; limit?: number; cursor?: string }
+// --- end admin console

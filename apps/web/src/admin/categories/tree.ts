@@ -1,0 +1,36 @@
+import type { Category } from '@shop/client'
+
+export type CategoryNode = Category & { children: CategoryNode[]; depth: number }
+
+/** The categories as a tree, siblings by name; a category whose parent is unknown stays at the top. */
+export function categoryTree(items: Category[]): CategoryNode[] {
+  const nodes = new Map(items.map((c) => [c.id, { ...c, children: [] as CategoryNode[], depth: 0 }]))
+  const roots: CategoryNode[] = []
+  for (const n of nodes.values()) {
+    const parent = n.parentId ? nodes.get(n.parentId) : undefined
+    if (parent) parent.children.push(n)
+    else roots.push(n)
+  }
+  const order = (list: CategoryNode[], depth: number) => {
+    list.sort((a, b) => a.name.localeCompare(b.name, 'ko'))
+    for (const n of list) {
+      n.depth = depth
+      order(n.children, depth + 1)
+    }
+  }
+  order(roots, 0)
+  return roots
+}
+
+/** Options for a category select: depth-first, children indented under their parent. */
+export function categoryOptions(items: Category[]): { id: string; label: string }[] {
+  const out: { id: string; label: string }[] = []
+  const walk = (list: CategoryNode[]) => {
+    for (const n of list) {
+      out.push({ id: n.id, label: `${'　'.repeat(n.depth)}${n.depth ? '└ ' : ''}${n.name}` })
+      walk(n.children)
+    }
+  }
+  walk(categoryTree(items))
+  return out
+}
