@@ -22,15 +22,16 @@ export function categoryTree(items: Category[]): CategoryNode[] {
   return roots
 }
 
-/** Options for a category select: depth-first, children indented under their parent. */
+/** Options for a category select: depth-first, each named by its path (`디지털 › 음향기기`) so it reads well aloud. */
 export function categoryOptions(items: Category[]): { id: string; label: string }[] {
   const out: { id: string; label: string }[] = []
-  const walk = (list: CategoryNode[]) => {
+  const walk = (list: CategoryNode[], path: string) => {
     for (const n of list) {
-      out.push({ id: n.id, label: `${'　'.repeat(n.depth)}${n.depth ? '└ ' : ''}${n.name}` })
-      walk(n.children)
+      const label = path ? `${path} › ${n.name}` : n.name
+      out.push({ id: n.id, label })
+      walk(n.children, label)
     }
   }
-  walk(categoryTree(items))
+  walk(categoryTree(items), '')
   return out
 }
