@@ -2,6 +2,7 @@ import { Bar, CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, T
 import { formatWon } from '../../ui/format.ts'
 import { adminKo } from '../ko.ts'
 import { longDate } from '../ui/kst.ts'
+import { TableWrap } from '../ui/table.tsx'
 import { type ChartDay, compactWon } from './shape.ts'
 
 const t = adminKo.dashboard
@@ -33,7 +34,7 @@ export function SalesChart({ days }: { days: ChartDay[] }) {
       </div>
       <details className="admin-chart-table">
         <summary>{t.tableCaption}</summary>
-        <div className="admin-table-wrap">
+        <TableWrap label={t.tableCaption}>
           <table className="admin-table">
             <caption className="visually-hidden">{t.tableCaption}</caption>
             <thead>
@@ -57,7 +58,7 @@ export function SalesChart({ days }: { days: ChartDay[] }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       </details>
     </figure>
   )

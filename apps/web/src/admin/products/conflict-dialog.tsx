@@ -41,7 +41,7 @@ export function ConflictDialog({ mine, theirs, categories, onReload, onOverwrite
       {!theirs ? (
         <Loading label={t.loadingTheirs} />
       ) : (
-        <div className="admin-table-wrap">
+        <div className="admin-diff-wrap">
           <table className="admin-table admin-diff">
             <thead>
               <tr>
