@@ -138,13 +138,13 @@ export function createShopClient(opts: ShopClientOptions) {
     // --- admin console (#14)
     console: {
       /** Orders, sales and refunds per Korea-time day, `from`..`to` (dates, at most 92 days). */
-      orderSummary: (from: string, to: string) => getJson<T.OrderSummary>('/v1/orders/summary', { from, to }),
+      orderSummary: (from: string, to: string) => unwrap(api.GET('/v1/orders/summary', { params: { query: { from, to } } })),
       /** Everyone's orders, newest first, by status, customer, Korea-time dates and order id prefix. */
-      orders: (query: T.AdminOrderQuery = {}) => getJson<T.OrderList>('/v1/orders', { limit: 20, ...query }),
+      orders: (query: T.AdminOrderQuery = {}) => unwrap(api.GET('/v1/orders', { params: { query: { limit: 20, ...query } } })),
       /** The fulfilment queue (oldest first) or shipments in another status. */
       shipments: (query: T.ShipmentQuery = {}) => getJson<T.ShipmentList>('/v1/shipments', { limit: 20, ...query }),
       /** Users whose email contains `q`, with masked names. */
-      users: (query: T.UserQuery = {}) => getJson<T.UserList>('/v1/auth/users', { limit: 20, ...query }),
+      users: (query: T.UserQuery = {}) => unwrap(api.GET('/v1/auth/users', { params: { query: { limit: 20, ...query } } })),
     },
     // --- end admin console
   }

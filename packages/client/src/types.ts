@@ -56,28 +56,15 @@ export type Tracking = Ok<'/v1/shipments/tracking/{trackingNumber}', 'get'>
 
 export type AuditReport = Ok<'/v1/admin/audit', 'get'>
 
-// --- admin console (#14): answers of API.md's admin reads
-export type OrderSummaryDay = { date: string; orders: number; paidOrders: number; revenue: number; refunded: number }
-export type OrderSummary = {
-  byStatus: Partial<Record<OrderStatus, number>>
-  days: OrderSummaryDay[]
-  totals: { orders: number; revenue: number; refunded: number }
-}
-export type AdminOrderQuery = {
-  status?: OrderStatus
-  userId?: string
-  /** Korea-time dates, YYYY-MM-DD */
-  from?: string
-  to?: string
-  /** order id prefix */
-  q?: string
-  limit?: number
-  cursor?: string
-}
-export type ShipmentStatus = 'READY' | 'DISPATCHED' | 'IN_TRANSIT' | 'DELIVERED' | 'CANCELLED'
+// --- admin console (#14): admin reads of API.md
+export type OrderSummary = Ok<'/v1/orders/summary', 'get'>
+export type OrderSummaryDay = OrderSummary['days'][number]
+export type AdminOrderQuery = Partial<Query<'/v1/orders', 'get'>>
+export type UserList = Ok<'/v1/auth/users', 'get'>
+export type UserSummary = UserList['items'][number]
+export type UserQuery = Partial<Query<'/v1/auth/users', 'get'>>
+// GET /v1/shipments is not in the merged OpenAPI document yet: its answer as API.md gives it
+export type ShipmentStatus = Shipment['status']
 export type ShipmentList = { items: Shipment[]; nextCursor: string | null }
 export type ShipmentQuery = { status?: ShipmentStatus; limit?: number; cursor?: string }
-export type UserSummary = { id: string; email: string; name: string; roles: ('customer' | 'admin')[]; createdAt: string }
-export type UserList = { items: UserSummary[]; nextCursor: string | null }
-export type UserQuery = { q?: string; role?: 'customer' | 'admin'; limit?: number; cursor?: string }
 // --- end admin console
