@@ -39,14 +39,6 @@ export function createShopClient(opts: ShopClientOptions) {
     return s
   }
   const key = (k?: string) => ({ 'idempotency-key': k ?? newIdempotencyKey() })
-  // --- admin console (#14): reads of API.md that the console needs, typed by types.ts's admin block
-  const getJson = async <R>(path: string, query: Record<string, string | number | undefined>): Promise<R> => {
-    const qs = new URLSearchParams()
-    for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') qs.set(k, String(v))
-    const res = await transport.sendOk(new Request(`${opts.baseUrl}${path}${qs.size ? `?${qs}` : ''}`, { headers: { accept: 'application/json' } }))
-    return (await res.json()) as R
-  }
-  // --- end admin console
 
   return {
     transport,
@@ -142,7 +134,7 @@ export function createShopClient(opts: ShopClientOptions) {
       /** Everyone's orders, newest first, by status, customer, Korea-time dates and order id prefix. */
       orders: (query: T.AdminOrderQuery = {}) => unwrap(api.GET('/v1/orders', { params: { query: { limit: 20, ...query } } })),
       /** The fulfilment queue (oldest first) or shipments in another status. */
-      shipments: (query: T.ShipmentQuery = {}) => getJson<T.ShipmentList>('/v1/shipments', { limit: 20, ...query }),
+      shipments: (query: T.ShipmentQuery = {}) => unwrap(api.GET('/v1/shipments', { params: { query: { limit: 20, ...query } } })),
       /** Users whose email contains `q`, with masked names. */
       users: (query: T.UserQuery = {}) => unwrap(api.GET('/v1/auth/users', { params: { query: { limit: 20, ...query } } })),
     },

@@ -63,8 +63,7 @@ export type AdminOrderQuery = Partial<Query<'/v1/orders', 'get'>>
 export type UserList = Ok<'/v1/auth/users', 'get'>
 export type UserSummary = UserList['items'][number]
 export type UserQuery = Partial<Query<'/v1/auth/users', 'get'>>
-// GET /v1/shipments is not in the merged OpenAPI document yet: its answer as API.md gives it
 export type ShipmentStatus = Shipment['status']
-export type ShipmentList = { items: Shipment[]; nextCursor: string | null }
-export type ShipmentQuery = { status?: ShipmentStatus; limit?: number; cursor?: string }
+export type ShipmentList = Ok<'/v1/shipments', 'get'>
+export type ShipmentQuery = Partial<Query<'/v1/shipments', 'get'>>
 // --- end admin console
