@@ -2,7 +2,7 @@ import { createShopClient, type ShopClient } from '@shop/client'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Shop } from '../../../test/e2e/shop.ts'
-import { arrowToOption, signIn, tabTo } from './admin-helpers.ts'
+import { arrowToOption, signIn, tabTo, until } from './admin-helpers.ts'
 import { DESKTOP, expectAccessible, launchBrowser, newContext, PHONE, watchErrors } from './browser.ts'
 import { startDemoShop, uniqueEmail } from './shop-fixture.ts'
 
@@ -27,7 +27,7 @@ describe('the admin console: access and the catalogue', () => {
     const errors = watchErrors(page)
     try {
       await page.goto(`${shop.gatewayUrl}/admin/products`)
-      await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('관리자 로그인이 필요해요')
+      await until(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('관리자 로그인이 필요해요')
       await expectAccessible(page, 'admin sign-in gate')
       expect(await page.getByRole('link', { name: '로그인하기' }).getAttribute('href')).toBe('/login?next=%2Fadmin%2Fproducts')
 
@@ -39,7 +39,7 @@ describe('the admin console: access and the catalogue', () => {
       await page.getByRole('button', { name: '가입하기' }).click()
       await page.waitForURL((u) => u.pathname === '/')
       await page.goto(`${shop.gatewayUrl}/admin`)
-      await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('접근 권한이 없어요')
+      await until(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('접근 권한이 없어요')
       expect(await page.getByRole('navigation', { name: '관리자 메뉴' }).count()).toBe(0)
       await expectAccessible(page, 'admin no-access page')
       expect(errors).toEqual([])
@@ -57,13 +57,13 @@ describe('the admin console: access and the catalogue', () => {
     const productName = `키보드전용 무드등 ${tag}`
     try {
       await signIn(page, shop.gatewayUrl, shop.admin)
-      await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('대시보드')
+      await until(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('대시보드')
       await expectAccessible(page, 'dashboard')
 
       await tabTo(page, '카테고리')
       await page.keyboard.press('Enter')
       await page.waitForURL((u) => u.pathname === '/admin/categories')
-      await expect.poll(() => page.locator('.admin-tree').first().textContent()).toContain('음향기기')
+      await until(() => page.locator('.admin-tree').first().textContent()).toContain('음향기기')
       await expectAccessible(page, 'categories')
       await tabTo(page, '카테고리 이름')
       await page.keyboard.type(categoryName)
@@ -73,24 +73,24 @@ describe('the admin console: access and the catalogue', () => {
       await arrowToOption(page, '주방·생활')
       await tabTo(page, '카테고리 추가')
       await page.keyboard.press('Enter')
-      await expect.poll(() => page.getByRole('status').filter({ hasText: '추가했습니다' }).count()).toBe(1)
-      await expect.poll(() => page.locator('.admin-tree').first().textContent()).toContain(categoryName)
+      await until(() => page.getByRole('status').filter({ hasText: '추가했습니다' }).count()).toBe(1)
+      await until(() => page.locator('.admin-tree').first().textContent()).toContain(categoryName)
 
       await tabTo(page, '상품')
       await page.keyboard.press('Enter')
       await page.waitForURL((u) => u.pathname === '/admin/products')
-      await expect.poll(() => page.getByRole('table', { name: '상품 목록' }).count()).toBe(1)
+      await until(() => page.getByRole('table', { name: '상품 목록' }).count()).toBe(1)
       await expectAccessible(page, 'products')
       await tabTo(page, '상품 등록')
       await page.keyboard.press('Enter')
       await page.waitForURL((u) => u.pathname === '/admin/products/new')
-      await expect.poll(() => page.getByRole('combobox', { name: '카테고리' }).locator('option').count()).toBeGreaterThan(2)
+      await until(() => page.getByRole('combobox', { name: '카테고리' }).locator('option').count()).toBeGreaterThan(2)
 
       // saved empty first: the form says what is missing and puts the focus on it
       await tabTo(page, '저장')
       await page.keyboard.press('Enter')
-      await expect.poll(() => page.getByRole('alert').first().textContent()).toContain('문제가 있어요')
-      await expect.poll(() => page.evaluate(() => (document.activeElement as HTMLInputElement).labels?.[0]?.textContent)).toBe('상품명')
+      await until(() => page.getByRole('alert').first().textContent()).toContain('문제가 있어요')
+      await until(() => page.evaluate(() => (document.activeElement as HTMLInputElement).labels?.[0]?.textContent)).toBe('상품명')
       await expectAccessible(page, 'product form with errors')
       await page.keyboard.type(productName)
       await tabTo(page, 'SKU')
@@ -112,11 +112,11 @@ describe('the admin console: access and the catalogue', () => {
       await page.keyboard.type('웜화이트')
       await tabTo(page, '이미지 1 URL')
       await page.keyboard.type('/demo/DEMO-KIT-001.svg')
-      await expect.poll(() => page.getByRole('img', { name: '이미지 1 미리보기' }).evaluate((img: HTMLImageElement) => img.decode().then(() => true, () => false))).toBe(true)
+      await until(() => page.getByRole('img', { name: '이미지 1 미리보기' }).evaluate((img: HTMLImageElement) => img.decode().then(() => true, () => false))).toBe(true)
       await tabTo(page, '저장')
       await page.keyboard.press('Enter')
       await page.waitForURL((u) => /^\/admin\/products\/[0-9a-f-]{36}$/.test(u.pathname))
-      await expect.poll(() => page.getByRole('status').filter({ hasText: '상품을 등록했습니다' }).count()).toBe(1)
+      await until(() => page.getByRole('status').filter({ hasText: '상품을 등록했습니다' }).count()).toBe(1)
       await expectAccessible(page, 'product editor')
       const id = new URL(page.url()).pathname.split('/').pop()!
       const saved = await admin.products.get(id)
@@ -133,9 +133,9 @@ describe('the admin console: access and the catalogue', () => {
       await sp.getByRole('searchbox', { name: '상품 검색' }).fill('무드등')
       await sp.getByRole('searchbox', { name: '상품 검색' }).press('Enter')
       await sp.waitForURL(/\/search\?q=/)
-      await expect.poll(() => sp.getByRole('link').filter({ hasText: productName }).count()).toBe(1)
+      await until(() => sp.getByRole('link').filter({ hasText: productName }).count()).toBe(1)
       await sp.getByRole('link').filter({ hasText: productName }).click()
-      await expect.poll(() => sp.getByRole('heading', { level: 1 }).textContent()).toBe(productName)
+      await until(() => sp.getByRole('heading', { level: 1 }).textContent()).toBe(productName)
       expect(await sp.getByText('24,900원').count()).toBeGreaterThan(0)
     } finally {
       await shopper.close()
@@ -158,21 +158,21 @@ describe('the admin console: access and the catalogue', () => {
     try {
       await signIn(a, shop.gatewayUrl, shop.admin, `/admin/products/${product.id}`)
       await signIn(b, shop.gatewayUrl, second, `/admin/products/${product.id}`)
-      for (const p of [a, b]) await expect.poll(() => p.getByRole('textbox', { name: '상품명' }).inputValue()).toBe(product.name)
+      for (const p of [a, b]) await until(() => p.getByRole('textbox', { name: '상품명' }).inputValue()).toBe(product.name)
 
       await a.getByRole('textbox', { name: '가격' }).fill('77000')
       await a.getByRole('button', { name: '저장' }).click()
-      await expect.poll(() => a.getByRole('status').filter({ hasText: '저장했습니다' }).count()).toBe(1)
+      await until(() => a.getByRole('status').filter({ hasText: '저장했습니다' }).count()).toBe(1)
 
       await b.getByRole('textbox', { name: '상품명' }).fill(`${product.name} (B 수정)`)
       await b.getByRole('button', { name: '저장' }).click()
       const dialog = b.getByRole('dialog', { name: '다른 사람이 먼저 이 상품을 저장했어요' })
-      await expect.poll(() => dialog.getByRole('row').count()).toBe(3)
+      await until(() => dialog.getByRole('row').count()).toBe(3)
       expect(await dialog.getByRole('row', { name: /가격/ }).textContent()).toContain('77000')
       expect(await dialog.getByRole('row', { name: /상품명/ }).textContent()).toContain('(B 수정)')
       await expectAccessible(b, 'conflict dialog')
       await dialog.getByRole('button', { name: '최신 내용 다시 불러오기' }).click()
-      await expect.poll(() => b.getByRole('dialog').count()).toBe(0)
+      await until(() => b.getByRole('dialog').count()).toBe(0)
       expect(await b.getByRole('textbox', { name: '가격' }).inputValue()).toBe('77000')
       expect(await b.getByRole('textbox', { name: '상품명' }).inputValue()).toBe(product.name)
       const now = await admin.products.get(product.id)

@@ -47,3 +47,8 @@ export async function arrowToOption(page: Page, label: string, max = 60): Promis
   }
   expect.fail(`option ${label} not reached with the arrow keys`)
 }
+
+/** Waits for a condition on the page (asked again until it holds, for up to 15 s: the machine may be busy). */
+export function until<T>(fn: () => Promise<T> | T, timeout = 15_000) {
+  return expect.poll(fn, { timeout })
+}

@@ -2,7 +2,7 @@ import { createShopClient, type Order, type ShopClient } from '@shop/client'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Shop } from '../../../test/e2e/shop.ts'
-import { signIn } from './admin-helpers.ts'
+import { signIn, until } from './admin-helpers.ts'
 import { DESKTOP, expectAccessible, launchBrowser, newContext, PHONE, watchErrors } from './browser.ts'
 import { eventually, startDemoShop, uniqueEmail } from './shop-fixture.ts'
 
@@ -51,43 +51,43 @@ describe('the admin console: orders, shipping and refunds', () => {
     const tracking = `HJ-${Date.now().toString().slice(-10)}`
     try {
       await signIn(b, shop.gatewayUrl, shopper, `/orders/${toShip.id}`)
-      await expect.poll(() => b.getByTestId('order-status').textContent()).toContain('결제 완료')
+      await until(() => b.getByTestId('order-status').textContent()).toContain('결제 완료')
       let navigations = 0
       b.on('framenavigated', (f) => f === b.mainFrame() && navigations++)
 
       await signIn(a, shop.gatewayUrl, shop.admin, '/admin/shipments')
-      await expect.poll(() => parcel(a, toShip.id).count()).toBe(1)
+      await until(() => parcel(a, toShip.id).count()).toBe(1)
       await expectAccessible(a, 'fulfilment queue')
       // oldest first: the order paid first comes first
       expect(await a.getByRole('listitem').filter({ hasText: /주문 [0-9a-f]{8}/ }).first().textContent()).toContain(toShip.id.slice(0, 8))
       const item = parcel(a, toShip.id)
       await item.getByRole('button', { name: '발송 처리' }).click()
-      await expect.poll(() => item.getByText('택배사를 골라 주세요.').count()).toBe(1)
+      await until(() => item.getByText('택배사를 골라 주세요.').count()).toBe(1)
       await item.getByRole('combobox', { name: '택배사' }).selectOption({ label: '한진택배' })
       await item.getByRole('textbox', { name: '송장 번호' }).fill(tracking)
       await item.getByRole('button', { name: '발송 처리' }).click()
-      await expect.poll(() => a.getByRole('status').filter({ hasText: `송장 ${tracking}` }).count()).toBe(1)
-      await expect.poll(() => parcel(a, toShip.id).count()).toBe(0)
+      await until(() => a.getByRole('status').filter({ hasText: `송장 ${tracking}` }).count()).toBe(1)
+      await until(() => parcel(a, toShip.id).count()).toBe(0)
 
-      await expect.poll(() => b.getByTestId('order-status').textContent(), { timeout: 20_000 }).toContain('배송 중')
+      await until(() => b.getByTestId('order-status').textContent(), 20_000).toContain('배송 중')
       expect(navigations).toBe(0)
       await b.getByRole('link', { name: tracking }).click()
       await b.waitForURL(new RegExp(`/tracking/${tracking}$`))
-      await expect.poll(() => b.getByTestId('tracking-status').textContent()).toBe('발송됨')
-      await expect.poll(() => b.getByRole('listitem').filter({ hasText: '발송됨' }).count()).toBeGreaterThan(0)
+      await until(() => b.getByTestId('tracking-status').textContent()).toBe('발송됨')
+      await until(() => b.getByRole('listitem').filter({ hasText: '발송됨' }).count()).toBeGreaterThan(0)
       expect(await b.getByText('한진택배').count()).toBeGreaterThan(0)
 
       await a.getByRole('combobox', { name: '배송 상태' }).selectOption({ label: '발송됨' })
-      await expect.poll(() => parcel(a, toShip.id).count()).toBe(1)
+      await until(() => parcel(a, toShip.id).count()).toBe(1)
       await parcel(a, toShip.id).getByRole('button', { name: '배송 완료 처리' }).click()
-      await expect.poll(() => a.getByRole('status').filter({ hasText: '배송 완료로 처리했습니다' }).count()).toBe(1)
+      await until(() => a.getByRole('status').filter({ hasText: '배송 완료로 처리했습니다' }).count()).toBe(1)
       await eventually('the order delivered', () => admin.orders.get(toShip.id), (o) => o.status === 'DELIVERED')
       await b.reload()
-      await expect.poll(() => b.getByTestId('tracking-status').textContent()).toBe('배송 완료')
+      await until(() => b.getByTestId('tracking-status').textContent()).toBe('배송 완료')
 
       await a.goto(`${shop.gatewayUrl}/admin/orders/${toShip.id}`)
-      await expect.poll(() => a.getByRole('heading', { name: '진행 내역' }).count()).toBe(1)
-      await expect.poll(() => a.locator('.admin-timeline li').count()).toBeGreaterThanOrEqual(4)
+      await until(() => a.getByRole('heading', { name: '진행 내역' }).count()).toBe(1)
+      await until(() => a.locator('.admin-timeline li').count()).toBeGreaterThanOrEqual(4)
       expect(await a.getByRole('button', { name: '주문 취소' }).count()).toBe(0)
       expect(errors).toEqual([])
     } finally {
@@ -106,27 +106,27 @@ describe('the admin console: orders, shipping and refunds', () => {
       await signIn(a, shop.gatewayUrl, shop.admin, '/admin/orders')
       await a.getByRole('textbox', { name: '고객 이메일' }).fill(shopper.email)
       await a.getByRole('button', { name: '검색' }).click()
-      await expect.poll(() => a.getByRole('link', { name: toRefund.id.slice(0, 8) }).count()).toBe(1)
+      await until(() => a.getByRole('link', { name: toRefund.id.slice(0, 8) }).count()).toBe(1)
       // only this customer's orders are listed
       const listed = await a.getByRole('table', { name: '주문 목록' }).locator('tbody th a').allTextContents()
       expect(listed.every((id) => [toShip.id.slice(0, 8), toRefund.id.slice(0, 8)].includes(id))).toBe(true)
       await expectAccessible(a, 'orders')
       await a.getByRole('link', { name: toRefund.id.slice(0, 8) }).click()
-      await expect.poll(() => a.getByRole('textbox', { name: '환불 금액' }).count()).toBe(1)
+      await until(() => a.getByRole('textbox', { name: '환불 금액' }).count()).toBe(1)
       await expectAccessible(a, 'order detail')
 
       await a.getByRole('textbox', { name: '환불 금액' }).fill(String(toRefund.total + 1))
       await a.getByRole('button', { name: '환불' }).click()
-      await expect.poll(() => a.getByText(/환불 가능 금액\(.*\)보다 많이 환불할 수 없어요/).count()).toBe(1)
+      await until(() => a.getByText(/환불 가능 금액\(.*\)보다 많이 환불할 수 없어요/).count()).toBe(1)
       await a.getByRole('textbox', { name: '환불 금액' }).fill('5000')
       await a.getByRole('textbox', { name: '환불 사유' }).fill('포장 파손 일부 보상')
       await a.getByRole('button', { name: '환불' }).click()
-      await expect.poll(() => a.getByRole('status').filter({ hasText: '5,000원을 환불했습니다.' }).count()).toBe(1)
-      await expect.poll(() => a.getByText('포장 파손 일부 보상').count()).toBe(1)
-      await expect.poll(() => a.getByText('부분 환불').count()).toBeGreaterThan(0)
+      await until(() => a.getByRole('status').filter({ hasText: '5,000원을 환불했습니다.' }).count()).toBe(1)
+      await until(() => a.getByText('포장 파손 일부 보상').count()).toBe(1)
+      await until(() => a.getByText('부분 환불').count()).toBeGreaterThan(0)
 
       await signIn(b, shop.gatewayUrl, shopper, `/orders/${toRefund.id}`)
-      await expect.poll(() => b.getByText('부분 환불').count(), { timeout: 20_000 }).toBeGreaterThan(0)
+      await until(() => b.getByText('부분 환불').count(), 20_000).toBeGreaterThan(0)
       expect(await b.getByText('5,000원').count()).toBeGreaterThan(0)
       expect(errors).toEqual([])
     } finally {
@@ -142,8 +142,11 @@ describe('the admin console: orders, shipping and refunds', () => {
       const errors = watchErrors(page)
       try {
         await signIn(page, shop.gatewayUrl, shop.admin, '/admin')
-        await expect.poll(() => page.locator('.admin-chart-canvas .recharts-wrapper').count()).toBe(1)
-        await expect.poll(() => page.getByRole('table', { name: '날짜별 매출 표' }).locator('tbody tr').count()).toBe(14)
+        await until(() => page.locator('.admin-chart-canvas .recharts-wrapper').count()).toBe(1)
+        // the chart's figures, for everyone, in a table that opens under it
+        await page.locator('.admin-chart-table summary').click()
+        await until(() => page.getByRole('table', { name: '날짜별 매출 표' }).locator('tbody tr').count()).toBe(14)
+        expect(await page.getByRole('table', { name: '날짜별 매출 표' }).locator('tbody tr').last().textContent()).toMatch(/^\d{4}년 \d{1,2}월 \d{1,2}일2/)
         await expectAccessible(page, `dashboard ${viewport.width}`)
         for (const [path, ready] of [
           ['/admin/customers', () => page.getByRole('table', { name: '고객 목록' }).count()],
@@ -152,7 +155,7 @@ describe('the admin console: orders, shipping and refunds', () => {
           ['/admin/products/new', () => page.getByRole('textbox', { name: '상품명' }).count()],
         ] as const) {
           await page.goto(`${shop.gatewayUrl}${path}`)
-          await expect.poll(ready).toBeGreaterThan(0)
+          await until(ready).toBeGreaterThan(0)
           await expectAccessible(page, `${path} ${viewport.width}`)
           expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), `${path} fits ${viewport.width}px`).toBe(true)
         }
@@ -160,7 +163,7 @@ describe('the admin console: orders, shipping and refunds', () => {
         await page.getByRole('searchbox', { name: '이메일 검색' }).fill(shopper.email.split('@')[0])
         await page.getByRole('button', { name: '검색' }).click()
         const row = page.getByRole('row').filter({ hasText: shopper.email })
-        await expect.poll(() => row.count()).toBe(1)
+        await until(() => row.count()).toBe(1)
         expect(await row.textContent()).not.toContain('최민서')
         expect(errors).toEqual([])
       } finally {

@@ -9,7 +9,8 @@ const t = adminKo.dashboard
 
 /**
  * Revenue per day as bars and orders per day as a line. The chart is a picture for sighted
- * readers (hidden from screen readers); the same figures follow as a table for everyone.
+ * readers (hidden from screen readers and out of the tab order); the same figures follow
+ * as a table for everyone.
  */
 export function SalesChart({ days }: { days: ChartDay[] }) {
   return (
@@ -17,7 +18,7 @@ export function SalesChart({ days }: { days: ChartDay[] }) {
       <figcaption className="muted">{t.chartDescription(longDate(days[0].date), longDate(days[days.length - 1].date))}</figcaption>
       <div className="admin-chart-canvas" aria-hidden="true">
         <ResponsiveContainer width="100%" height="100%">
-          <ComposedChart data={days} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
+          <ComposedChart data={days} margin={{ top: 8, right: 8, bottom: 0, left: 0 }} accessibilityLayer={false}>
             <CartesianGrid stroke="#e3e7ee" vertical={false} />
             <XAxis dataKey="label" tick={{ fontSize: 12 }} interval="preserveStartEnd" />
             <YAxis yAxisId="won" tickFormatter={compactWon} tick={{ fontSize: 12 }} width={48} />

@@ -52,6 +52,7 @@ export function OperationsPage() {
             </p>
             <TableWrap label={t.audit}>
               <table className="admin-table">
+                <caption className="visually-hidden">{t.audit}</caption>
                 <thead>
                   <tr>
                     <th scope="col">{t.check}</th>
@@ -106,6 +107,7 @@ export function OperationsPage() {
             <h2 id="queues-heading">{t.queues}</h2>
             <TableWrap label={t.queues}>
               <table className="admin-table">
+                <caption className="visually-hidden">{t.queues}</caption>
                 <thead>
                   <tr>
                     <th scope="col">{t.service}</th>

@@ -80,6 +80,7 @@ function OrderDetail({ order }: { order: Order }) {
           <h2 id="lines-heading">{t.lines}</h2>
           <TableWrap label={t.lines}>
             <table className="admin-table">
+              <caption className="visually-hidden">{t.lines}</caption>
               <thead>
                 <tr>
                   <th scope="col">{adminKo.products.name}</th>
