@@ -21,11 +21,21 @@ afterAll(async () => {
 })
 
 describe('the admin console: access and the catalogue', () => {
-  it('a signed-out visitor is asked to sign in, and a customer is refused at /admin in Korean, with no admin menu', async () => {
+  it('a shopper never loads the console; a signed-out visitor is asked to sign in, and a customer is refused at /admin in Korean', async () => {
     const ctx = await newContext(browser, PHONE)
     const page = await ctx.newPage()
     const errors = watchErrors(page)
     try {
+      // a shopper's pages never fetch the console's code
+      const scripts: string[] = []
+      page.on('request', (r) => r.resourceType() === 'script' && scripts.push(new URL(r.url()).pathname))
+      await page.goto(`${shop.gatewayUrl}/`)
+      await until(() => page.getByRole('searchbox', { name: '상품 검색' }).count()).toBe(1)
+      await page.goto(`${shop.gatewayUrl}/products/${(await admin.products.list({ limit: 1 })).items[0].id}`)
+      await until(() => page.getByRole('button', { name: '장바구니 담기' }).count()).toBe(1)
+      expect(scripts.length).toBeGreaterThan(0)
+      expect(scripts.filter((s) => /admin|sales-chart/.test(s))).toEqual([])
+
       await page.goto(`${shop.gatewayUrl}/admin/products`)
       await until(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('관리자 로그인이 필요해요')
       await expectAccessible(page, 'admin sign-in gate')
