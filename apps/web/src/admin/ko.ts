@@ -176,6 +176,8 @@ export const adminKo = {
     lineTotal: '합계',
     amounts: '금액',
     payment: '결제',
+    paymentStatus: '결제 상태',
+    shipmentStatus: '배송 상태',
     paymentMethod: '결제 수단',
     approvedAt: '승인 일시',
     refunds: '환불 내역',

@@ -63,7 +63,7 @@ function OrderDetail({ order }: { order: Order }) {
             </dd>
           </div>
           <div>
-            <dt>{adminKo.customers.title}</dt>
+            <dt>{adminKo.nav.customers}</dt>
             <dd>
               <Link to={`/admin/orders?userId=${order.userId}`}>{t.customerOrders}</Link>
             </dd>
@@ -164,7 +164,7 @@ function PaymentSection({ order }: { order: Order }) {
         <>
           <dl className="admin-facts">
             <div>
-              <dt>{t.status}</dt>
+              <dt>{t.paymentStatus}</dt>
               <dd>{ko.order.paymentStatuses[p.status] ?? p.status}</dd>
             </div>
             <div>
@@ -225,7 +225,7 @@ function ShipmentSection({ order }: { order: Order }) {
       {s && (
         <dl className="admin-facts">
           <div>
-            <dt>{t.status}</dt>
+            <dt>{t.shipmentStatus}</dt>
             <dd>{ko.order.shipmentStatuses[s.status] ?? s.status}</dd>
           </div>
           {s.carrier && (
