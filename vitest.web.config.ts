@@ -10,6 +10,8 @@ export default defineConfig({
     poolOptions: { forks: { maxForks: 2, minForks: 1 } },
     globalSetup: ['./test/global-setup.ts'],
     testTimeout: 120_000,
+    // a page that waits on a shop under load: polls give it time (vitest's default is one second)
+    expect: { poll: { timeout: 15_000, interval: 100 } },
     hookTimeout: 240_000,
     reporters: ['default'],
   },

@@ -116,8 +116,27 @@ function stopChild(child: ChildProcess | undefined, timeoutMs = 15_000): Promise
   })
 }
 
+/**
+ * Ports are picked free and bound a moment later by the shop's processes; another test
+ * starting a server in between can take one. Such a start failed before anything was
+ * done, so it is tried again on fresh ports (the failed shop has cleaned up after itself).
+ */
+async function withFreshPortsOnClash(start: () => Promise<Shop>, attempts = 3): Promise<Shop> {
+  for (let i = 1; ; i++) {
+    try {
+      return await start()
+    } catch (err) {
+      if (i >= attempts || !/EADDRINUSE/.test((err as Error).message)) throw err
+    }
+  }
+}
+
 /** Every service in its own process, on the real servers, with this shop's own namespaces. */
-export async function startDistributedShop(extraEnv: Record<string, string> = {}): Promise<Shop> {
+export function startDistributedShop(extraEnv: Record<string, string> = {}): Promise<Shop> {
+  return withFreshPortsOnClash(() => startDistributedShopOnce(extraEnv))
+}
+
+async function startDistributedShopOnce(extraEnv: Record<string, string>): Promise<Shop> {
   const { env, urls, admin } = await baseEnv()
   const prefix = uniqueName('e2e')
   const pg = testPgUrl()
@@ -175,7 +194,11 @@ export async function startDistributedShop(extraEnv: Record<string, string> = {}
 }
 
 /** The one-process embedded mode (`npm start`), with its own data dir and ports. */
-export async function startEmbeddedShop(extraEnv: Record<string, string> = {}): Promise<Shop> {
+export function startEmbeddedShop(extraEnv: Record<string, string> = {}): Promise<Shop> {
+  return withFreshPortsOnClash(() => startEmbeddedShopOnce(extraEnv))
+}
+
+async function startEmbeddedShopOnce(extraEnv: Record<string, string>): Promise<Shop> {
   const { env, urls, admin } = await baseEnv()
   const dataDir = await mkdtemp(join(tmpdir(), 'shop-e2e-'))
   // mkdtemp makes it 0700; the postgres user must reach the cluster inside it.

@@ -193,4 +193,38 @@ describe('the admin console: access and the catalogue', () => {
       await ctxB.close()
     }
   })
+
+  it('an admin renames a category and moves it under another parent; it cannot go under its own sub-category, and the storefront follows', async () => {
+    const cats = (await admin.categories.list()).items
+    const parent = cats.find((c) => !c.parentId && cats.some((x) => x.parentId === c.id))!
+    const child = cats.find((c) => c.parentId === parent.id)!
+    const target = cats.find((c) => !c.parentId && c.id !== parent.id)!
+    const ctx = await newContext(browser, DESKTOP)
+    const page = await ctx.newPage()
+    try {
+      await signIn(page, shop.gatewayUrl, shop.admin, '/admin/categories')
+      await page.getByRole('button', { name: `${parent.name} 수정` }).click()
+      const form = page.getByRole('form', { name: `${parent.name} 수정` })
+      // its own sub-category is not offered as a new parent
+      const offered = await form.getByRole('combobox', { name: '상위 카테고리' }).locator('option').allTextContents()
+      expect(offered.some((o) => o.includes(child.name))).toBe(false)
+      await expectAccessible(page, 'category editor')
+      await form.getByRole('button', { name: '취소' }).click()
+
+      await page.getByRole('button', { name: `${child.name} 수정` }).click()
+      const edit = page.getByRole('form', { name: `${child.name} 수정` })
+      await edit.getByRole('textbox', { name: '카테고리 이름' }).fill(`${child.name} 모음`)
+      await edit.getByRole('combobox', { name: '상위 카테고리' }).selectOption({ label: target.name })
+      await edit.getByRole('button', { name: '저장' }).click()
+      await until(() => page.locator('.admin-tree').first().textContent()).toContain(`${child.name} 모음`)
+      const moved = (await admin.categories.list()).items.find((c) => c.id === child.id)!
+      expect(moved).toMatchObject({ name: `${child.name} 모음`, parentId: target.id })
+      // the storefront's category page now sits under its new parent
+      const html = await (await fetch(`${shop.gatewayUrl}/categories/${child.slug}`)).text()
+      expect(html).toContain(`<h1>${child.name} 모음</h1>`)
+      expect(html).toContain(`href="/categories/${target.slug}"`)
+    } finally {
+      await ctx.close()
+    }
+  })
 })

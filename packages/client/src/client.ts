@@ -89,6 +89,8 @@ export function createShopClient(opts: ShopClientOptions) {
     categories: {
       list: () => unwrap(api.GET('/v1/categories')),
       create: (body: T.CategoryInput) => unwrap(api.POST('/v1/categories', { body })),
+      /** Rename (name, slug) or move (parentId; null for the top level). */
+      update: (id: string, body: T.CategoryUpdate) => unwrap(api.PUT('/v1/categories/{id}', { params: { path: { id } }, body })),
     },
     orders: {
       place: (body: T.PlaceOrderInput, idempotencyKey?: string) =>

@@ -35,6 +35,7 @@ export type ProductUpdate = Body<'/v1/products/{id}', 'put'>
 export type StockLevel = Ok<'/v1/products/{id}/stock', 'put'>
 export type Category = Ok<'/v1/categories', 'get'>['items'][number]
 export type CategoryInput = Body<'/v1/categories', 'post'>
+export type CategoryUpdate = Body<'/v1/categories/{id}', 'put'>
 
 export type Order = Ok<'/v1/orders/{id}', 'get'>
 export type OrderList = Ok<'/v1/orders', 'get'>

@@ -145,6 +145,17 @@ export const CategoryCreateBody = Type.Object(
 )
 export type CategoryCreateBody = Static<typeof CategoryCreateBody>
 
+/** Rename (name, slug) or move (parentId: another category, or null for the top level). */
+export const CategoryUpdateBody = Type.Object(
+  {
+    name: Type.Optional(CategoryCreateBody.properties.name),
+    slug: Type.Optional(CategoryCreateBody.properties.slug),
+    parentId: Type.Optional(Type.Union([Uuid, Type.Null()])),
+  },
+  { additionalProperties: false, minProperties: 1 },
+)
+export type CategoryUpdateBody = Static<typeof CategoryUpdateBody>
+
 export const CategoryList = Type.Object({ items: Type.Array(Category) })
 
 export const ReservationStatus = Type.Union([

@@ -8,6 +8,12 @@ export class ProductNotFound extends NotFound {
   }
 }
 
+export class CategoryNotFound extends NotFound {
+  constructor(id: string) {
+    super(`category ${id} does not exist`)
+  }
+}
+
 export class SkuTaken extends Conflict {
   constructor(sku: string) {
     super(`a product with sku ${sku} already exists`)

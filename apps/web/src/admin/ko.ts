@@ -152,7 +152,12 @@ export const adminKo = {
     created: (name: string) => `‘${name}’ 카테고리를 추가했습니다.`,
     empty: '아직 카테고리가 없습니다.',
     slugTaken: '이미 쓰이고 있는 주소용 이름이에요.',
-    errors: { slug: '영문 소문자, 숫자, 하이픈만 쓸 수 있어요.' },
+    errors: { slug: '영문 소문자, 숫자, 하이픈만 쓸 수 있어요.', cycle: '자기 자신이나 하위 카테고리 아래로는 옮길 수 없어요.' },
+    edit: '수정',
+    editOf: (name: string) => `${name} 수정`,
+    save: '저장',
+    cancel: '취소',
+    saved: (name: string) => `‘${name}’ 카테고리를 저장했습니다.`,
   },
   orders: {
     title: '주문 관리',

@@ -1,10 +1,12 @@
-import { Category, CategoryCreateBody, CategoryList } from '@shop/contracts/product'
+import { Category, CategoryCreateBody, CategoryList, CategoryUpdateBody } from '@shop/contracts/product'
+import { Type } from '@sinclair/typebox'
 import { requireRole } from '@shop/platform/auth'
 import { edgeCacheHeaders } from '@shop/platform/edge-cache'
 import { type App, problemResponses } from '@shop/platform/server'
 import type { ProductContext } from '../context.ts'
 import { createCategory } from '../use-cases/create-category.ts'
 import { listCategories } from '../use-cases/list-categories.ts'
+import { updateCategory } from '../use-cases/update-category.ts'
 
 const tags = ['catalogue']
 
@@ -23,5 +25,20 @@ export function registerCategoryRoutes(app: App, ctx: ProductContext): void {
       schema: { tags, body: CategoryCreateBody, response: { 201: Category, ...problemResponses(400, 401, 403, 409) } },
     },
     async (req, reply) => reply.code(201).send(await createCategory(ctx, req.body)),
+  )
+
+  app.put(
+    '/categories/:id',
+    {
+      preHandler: requireRole('admin'),
+      schema: {
+        tags,
+        summary: 'Rename a category or move it under another parent (null: the top level)',
+        params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
+        body: CategoryUpdateBody,
+        response: { 200: Category, ...problemResponses(400, 401, 403, 404, 409) },
+      },
+    },
+    async (req) => updateCategory(ctx, req.params.id, req.body),
   )
 }

@@ -1,4 +1,4 @@
-import type { CategoryInput, ShopClient } from '@shop/client'
+import type { CategoryInput, CategoryUpdate, ShopClient } from '@shop/client'
 import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query'
 import { useShop } from '../../api/shop.tsx'
 
@@ -10,6 +10,15 @@ export function useCreateCategory() {
   const qc = useQueryClient()
   return useMutation({
     mutationFn: (body: CategoryInput) => client.categories.create(body),
+    onSuccess: () => qc.invalidateQueries({ queryKey: ['categories'] }),
+  })
+}
+
+export function useUpdateCategory() {
+  const client = useShop()
+  const qc = useQueryClient()
+  return useMutation({
+    mutationFn: ({ id, body }: { id: string; body: CategoryUpdate }) => client.categories.update(id, body),
     onSuccess: () => qc.invalidateQueries({ queryKey: ['categories'] }),
   })
 }

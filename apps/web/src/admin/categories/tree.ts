@@ -35,3 +35,19 @@ export function categoryOptions(items: Category[]): { id: string; label: string 
   walk(categoryTree(items), '')
   return out
 }
+
+/** A category and all of its sub-categories: where it may not be moved. */
+export function subtreeOf(items: Category[], id: string): Set<string> {
+  const out = new Set([id])
+  let grew = true
+  while (grew) {
+    grew = false
+    for (const c of items) {
+      if (c.parentId && out.has(c.parentId) && !out.has(c.id)) {
+        out.add(c.id)
+        grew = true
+      }
+    }
+  }
+  return out
+}
