@@ -12,12 +12,7 @@ UPDATE orders
        refunded = COALESCE((payment->>'refundedAmount')::bigint, 0)
  WHERE payment IS NOT NULL;
 
--- The Korea-time date the order was placed on (Korea keeps no daylight saving), so the
--- summary groups by a plain column whose statistics the planner knows, and reads the
--- range as an index-only scan already in (day, status) order: no sort, no per-row
--- time-zone arithmetic.
-ALTER TABLE orders ADD COLUMN placed_day date GENERATED ALWAYS AS ((created_at AT TIME ZONE 'Asia/Seoul')::date) STORED;
-CREATE INDEX orders_summary_idx ON orders (placed_day, status) INCLUDE (captured, refunded);
+CREATE INDEX orders_summary_idx ON orders (created_at) INCLUDE (status, captured, refunded);
 
 -- Admin filter of GET /orders by status, newest first.
 CREATE INDEX orders_status_created_idx ON orders (status, created_at DESC, id DESC);

@@ -12,7 +12,7 @@ export interface SummaryRow {
   refunded: number
 }
 
-// One index-only scan of orders_summary_idx over the range, already in (day, status)
+// One index-only scan of orders_summary_by_day_idx over the range, already in (day, status)
 // order: at most 92 × 5 groups leave the database.
 const SUMMARY = prepared(`
   SELECT to_char(placed_day, 'YYYY-MM-DD') AS day, status,
