@@ -1,7 +1,7 @@
 import { MAX_SUMMARY_DAYS, ORDER_STATUSES, type OrderStatus, type OrderSummary, type OrderSummaryDay } from '@shop/contracts/order'
 import { ValidationFailed } from '@shop/platform/errors'
 import type { OrderContext } from '../context.ts'
-import { foldDayTotals, summarizeOrders as selectSummary } from '../data/summary.repository.ts'
+import { summarizeOrders as selectSummary } from '../data/summary.repository.ts'
 
 const DAY_MS = 86_400_000
 
@@ -27,8 +27,6 @@ export async function summarizeOrders(ctx: OrderContext, from: string, to: strin
   const byDay = new Map<string, OrderSummaryDay>(days.map((date) => [date, { date, orders: 0, paidOrders: 0, revenue: 0, refunded: 0 }]))
   const byStatus = Object.fromEntries(ORDER_STATUSES.map((s) => [s, 0])) as Record<OrderStatus, number>
   const totals = { orders: 0, revenue: 0, refunded: 0 }
-  // The totals are brought up to date first, so the read stays small.
-  await foldDayTotals(ctx.pool)
   for (const r of await selectSummary(ctx.pool, from, to)) {
     const d = byDay.get(r.day)
     if (!d) continue
