@@ -1,11 +1,14 @@
 import type { Worker } from '@shop/platform/boot'
 import { periodicWorker } from '@shop/platform/worker'
 import type { OrderContext } from '../context.ts'
+import { foldDayTotals } from '../data/summary.repository.ts'
 import { expireOrders } from '../use-cases/expire-orders.ts'
 
 /**
  * The expiry sweeper: every ORDER_SWEEP_INTERVAL_MS, cancels unpaid orders past their
- * payment window, batch after batch until none is left. Safe on every replica at once.
+ * payment window, batch after batch until none is left; then folds the summary's appended
+ * changes into its totals, so they stay few even when nobody asks for a summary. Safe on
+ * every replica at once.
  */
 export function createExpirySweeper(ctx: OrderContext, opts: { intervalMs?: number } = {}): Worker {
   let stopping = false
@@ -18,6 +21,7 @@ export function createExpirySweeper(ctx: OrderContext, opts: { intervalMs?: numb
       while (!stopping && (await expireOrders(ctx)) >= ctx.settings.sweepBatchSize) {
         /* next batch */
       }
+      if (!stopping) await foldDayTotals(ctx.pool)
     },
   })
   return {
