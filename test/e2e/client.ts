@@ -7,6 +7,19 @@ export interface ApiResponse<T = any> { // eslint-disable-line @typescript-eslin
   headers: Headers
 }
 
+/** Whether a request may be sent again after its connection broke: it is safe or carries an Idempotency-Key. */
+export function retrySafe(method: string, idempotencyKey: string | undefined): boolean {
+  return ['GET', 'HEAD', 'OPTIONS'].includes(method.toUpperCase()) || Boolean(idempotencyKey)
+}
+
+/** A connection that failed or broke before the whole answer came (refused, reset, closed), as undici reports it. */
+function isNetworkError(err: unknown): boolean {
+  return err instanceof TypeError && (err.message === 'fetch failed' || err.message === 'terminated')
+}
+
+/** How long a retry-safe request keeps trying through broken connections (a restarting gateway). */
+const NETWORK_RETRY_MS = 30_000
+
 export function api(baseUrl: string) {
   async function call<T = any>( // eslint-disable-line @typescript-eslint/no-explicit-any -- see above
     method: string,
@@ -17,13 +30,27 @@ export function api(baseUrl: string) {
     if (opts.token) headers.authorization = `Bearer ${opts.token}`
     if (opts.body !== undefined) headers['content-type'] = 'application/json'
     if (opts.idempotencyKey) headers['idempotency-key'] = opts.idempotencyKey
-    const res = await fetch(`${baseUrl}/v1${path}`, {
-      method,
-      headers,
-      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-      signal: AbortSignal.timeout(30_000),
-    })
-    const text = await res.text()
+    // A request in flight when the gateway dies loses its connection: as a real client does,
+    // one that is safe to repeat is sent again (the same Idempotency-Key, so the server
+    // replays or resumes it); any other is the caller's to judge.
+    const deadline = Date.now() + NETWORK_RETRY_MS
+    let res: Response
+    let text: string
+    for (let delay = 100; ; delay = Math.min(1000, delay * 2)) {
+      try {
+        res = await fetch(`${baseUrl}/v1${path}`, {
+          method,
+          headers,
+          body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+          signal: AbortSignal.timeout(30_000),
+        })
+        text = await res.text()
+        break
+      } catch (err) {
+        if (!isNetworkError(err) || !retrySafe(method, opts.idempotencyKey) || Date.now() > deadline) throw err
+        await new Promise((r) => setTimeout(r, delay))
+      }
+    }
     let body: unknown = text
     try {
       body = text ? JSON.parse(text) : null

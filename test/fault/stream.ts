@@ -131,7 +131,7 @@ class Session {
         return false
       }
       if (res.status === 409 && res.body?.code === 'invalid_state') {
-        const now = await this.call('GET', `/orders/${order.id}`)
+        const now = await persist(this.fs, 'GET /orders/:id', () => this.call('GET', `/orders/${order.id}`))
         if (now.status === 200 && now.body.status === 'PAID' && paymentToken === 'tok_success') {
           order.paymentId = now.body.payment?.paymentId
           return this.paid(order)
@@ -211,7 +211,7 @@ class Session {
   }
 
   private async deliver(order: OrderRecord): Promise<boolean> {
-    const shipment = await this.call('GET', `/shipments/${order.id}`, { admin: true })
+    const shipment = await persist(this.fs, 'GET /shipments/:orderId', () => this.call('GET', `/shipments/${order.id}`, { admin: true }))
     if (!(await this.moveShipment(order, shipment.body.id, { status: 'DELIVERED', location: '서울 강남' }))) return false
     order.expected = 'DELIVERED'
     return true
@@ -222,7 +222,10 @@ class Session {
     const res = await persist(this.fs, 'PUT /shipments/:id/status', () =>
       this.call('PUT', `/shipments/${shipmentId}/status`, { body, admin: true }),
     )
-    const now = res.status === 409 ? await this.call('GET', `/shipments/${order.id}`, { admin: true }) : res
+    const now =
+      res.status === 409
+        ? await persist(this.fs, 'GET /shipments/:orderId', () => this.call('GET', `/shipments/${order.id}`, { admin: true }))
+        : res
     if (now.status === 200 && now.body.status === body.status) return true
     this.anomaly(order, `shipment → ${body.status}: ${short(res)}`)
     return false
@@ -234,7 +237,7 @@ class Session {
    */
   async adoptStrays(): Promise<number> {
     const known = new Set(this.out.orders.map((o) => o.id))
-    const res = await this.call('GET', '/orders?limit=100')
+    const res = await persist(this.fs, 'GET /orders', () => this.call('GET', '/orders?limit=100'))
     if (res.status !== 200) throw new Error(`GET /orders → ${short(res)}`)
     let adopted = 0
     for (const o of res.body.items as { id: string; status: string; total: number; items: OrderRecord['lines'] }[]) {
@@ -272,7 +275,9 @@ export function startStream(
   const done = Promise.all(
     sessions.map(async (s, i) => {
       while (Date.now() < deadline) {
-        await s.play(pick(rngs[i], weighted))
+        const plan = pick(rngs[i], weighted)
+        // A story that throws is an anomaly the verdict reports, never a rejection nobody awaits yet.
+        await s.play(plan).catch((err: unknown) => out.anomalies.push(`customer ${i}, ${plan}: ${String(err)}`))
         await sleep(50 + Math.floor(rngs[i]() * 150))
       }
     }),
