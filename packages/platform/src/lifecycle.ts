@@ -8,6 +8,12 @@ export interface SignalOptions {
   timeoutMs?: number
   /** How the process ends; process.exit unless a caller needs otherwise. */
   exit?: (code: number) => void
+  /**
+   * Signals within this long of the first are the same stop, not a second one (default
+   * 1 s): Ctrl-C reaches every process of the terminal's group, and npm passes its copy
+   * on again, so one keypress arrives two or three times within milliseconds.
+   */
+  repeatWindowMs?: number
 }
 
 export interface Lifecycle {
@@ -15,7 +21,7 @@ export interface Lifecycle {
   add(name: string, stop: Stop): void
   /** Runs every stop function once, last registered first; never rejects. */
   shutdown(reason?: string): Promise<void>
-  /** SIGTERM/SIGINT run shutdown then exit; a second signal or the timeout exits 1 at once. Returns an uninstaller. */
+  /** SIGTERM/SIGINT run shutdown then exit; a deliberate second signal (after the repeat window) or the timeout exits 1 at once. Returns an uninstaller. */
   installSignalHandlers(opts?: SignalOptions): () => void
   /** True once shutdown has started. */
   readonly stopping: boolean
@@ -64,14 +70,19 @@ export function createLifecycle(logger: Logger): Lifecycle {
     installSignalHandlers(opts = {}) {
       const timeoutMs = opts.timeoutMs ?? 10_000
       const exit = opts.exit ?? ((code: number) => process.exit(code))
-      let signalled = false
+      const repeatWindowMs = opts.repeatWindowMs ?? 1000
+      let firstAt: number | undefined
       const onSignal = (signal: NodeJS.Signals) => {
-        if (signalled) {
+        if (firstAt !== undefined) {
+          if (Date.now() - firstAt < repeatWindowMs) {
+            logger.debug({ signal }, 'signal repeated by the process group: already stopping')
+            return
+          }
           logger.warn({ signal }, 'second signal: exiting now')
           exit(1)
           return
         }
-        signalled = true
+        firstAt = Date.now()
         const timer = setTimeout(() => {
           logger.error({ signal, timeoutMs }, 'graceful shutdown timed out: exiting')
           exit(1)
