@@ -28,6 +28,7 @@ import {
 import { installHttpTracing } from './http-tracing.ts'
 import { isInfrastructureOutage } from './outage.ts'
 import { rejectHostileInput } from './input-guard.ts'
+import { lingerForRefusedBody } from './refused-body.ts'
 import type { Logger } from './logger.ts'
 import { createMetrics, type Metrics } from './metrics.ts'
 
@@ -251,6 +252,7 @@ export function createServer(opts: ServerOptions): App {
     }
     if (domain.status >= 500) req.log.warn({ err }, domain.title)
     else req.log.info({ code: domain.code, detail: domain.detail }, 'request refused')
+    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') lingerForRefusedBody(req.raw, reply)
     return sendProblem(reply, domain, pathOf(req))
   })
 
