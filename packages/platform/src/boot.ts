@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify'
 import { createTokenVerifier } from './auth.ts'
+import type { Keyring } from './crypto.ts'
 import { createPool, type MigrationSource, migrate, platformMigrations, type Pool } from './db.ts'
+import { checkPiiKeys } from './key-check.ts'
 import { createMetrics, registerPoolMetrics, type Metrics } from './metrics.ts'
 import { createOutboxRelay } from './outbox.ts'
 import type { Subscription } from './ports.ts'
@@ -29,6 +31,8 @@ export interface Worker {
 
 export interface ServiceSpec {
   migrations: MigrationSource
+  /** The PII keyring of a service that stores or reads encrypted fields: checked against the database at boot. */
+  piiKeys?: Keyring
   buildApp(deps: ServiceDeps): Promise<FastifyInstance> | FastifyInstance
   subscribe?(deps: ServiceDeps): Promise<Subscription[]>
   workers?(deps: ServiceDeps): Worker[]
@@ -40,7 +44,7 @@ export interface RunningService {
 }
 
 /**
- * The shared boot sequence of a business service: pool → migrations → metrics → token
+ * The shared boot sequence of a business service: pool → migrations → PII key check → metrics → token
  * verifier → outbox relay → app → listen → consumers → workers. Stop functions are
  * registered so the lifecycle runs them in reverse: workers, consumers, HTTP (drain),
  * relay, pool.
@@ -51,6 +55,8 @@ export async function bootService(rt: Runtime, spec: ServiceSpec): Promise<Runni
   rt.lifecycle.add('postgres pool', () => pool.end())
   const applied = await migrate(pool, [platformMigrations, spec.migrations])
   if (applied.length) rt.logger.info({ applied }, 'migrations applied')
+  // Before the relay, the app or any worker can touch personal data with the wrong keys.
+  if (spec.piiKeys) await checkPiiKeys(pool, spec.piiKeys)
 
   const metrics = createMetrics(rt.name)
   registerPoolMetrics(metrics, pool)

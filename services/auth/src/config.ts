@@ -1,5 +1,5 @@
 import { ConfigError, Env, loadConfig } from '@shop/platform/config'
-import { type FieldCipher, createFieldCipher, parseKeyring } from '@shop/platform/crypto'
+import { type FieldCipher, createFieldCipher, type Keyring, parseKeyring } from '@shop/platform/crypto'
 import { type Static, Type } from '@sinclair/typebox'
 import { normalizeEmail } from './domain/email.ts'
 import { checkPassword, passwordPolicy } from './domain/password-policy.ts'
@@ -30,6 +30,8 @@ export type AuthConfig = Static<typeof AuthConfig>
 /** The auth settings with their secrets parsed: what buildApp needs. */
 export interface AuthSettings {
   keys: SigningKeys
+  /** The PII keys: checked against the database at boot, and what `cipher` uses. */
+  keyring: Keyring
   cipher: FieldCipher
   bootstrapAdmin?: { email: string; password: string }
   ipLimitPerMinute: number
@@ -70,17 +72,20 @@ export async function loadAuthSettings(env: Record<string, string | undefined>):
     problems.push({ variable, message: err.message })
   }
 
+  let keyring: Keyring | undefined
   let cipher: FieldCipher | undefined
   try {
-    cipher = createFieldCipher(parseKeyring(cfg.PII_ENCRYPTION_KEYS))
+    keyring = parseKeyring(cfg.PII_ENCRYPTION_KEYS)
+    cipher = createFieldCipher(keyring)
   } catch (err) {
     problems.push({ variable: 'PII_ENCRYPTION_KEYS', message: (err as Error).message })
   }
 
   const bootstrapAdmin = bootstrapSettings(cfg, problems)
-  if (problems.length > 0 || !keys || !cipher) throw new ConfigError(problems)
+  if (problems.length > 0 || !keys || !keyring || !cipher) throw new ConfigError(problems)
   return {
     keys,
+    keyring,
     cipher,
     bootstrapAdmin,
     ipLimitPerMinute: cfg.AUTH_RATE_LIMIT_PER_MINUTE,

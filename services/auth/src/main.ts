@@ -14,6 +14,7 @@ export async function start(rt: Runtime) {
   const settings = await loadAuthSettings(rt.env)
   return bootService(rt, {
     migrations,
+    piiKeys: settings.keyring,
     buildApp: (deps) => buildApp(deps, settings),
     workers: (deps) => [sessionPurgeWorker(deps.pool, rt.logger)],
   })

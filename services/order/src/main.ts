@@ -25,6 +25,7 @@ export function start(rt: Runtime) {
   }
   return bootService(rt, {
     migrations,
+    piiKeys: settings.keyring,
     buildApp: (deps) => buildApp(deps, ctxOf(deps)),
     subscribe: async (deps) => [await subscribeOrders(rt.bus, ctxOf(deps))],
     workers: (deps) => [createExpirySweeper(ctxOf(deps))],

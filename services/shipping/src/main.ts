@@ -17,6 +17,7 @@ export async function start(rt: Runtime) {
   const shippingOf = (deps: Parameters<typeof createShipping>[0]) => (shipping ??= createShipping(deps, settings))
   return bootService(rt, {
     migrations,
+    piiKeys: settings.keyring,
     buildApp: (deps) => buildApp(deps, shippingOf(deps)),
     subscribe: async (deps) => [await subscribeShipping(rt.bus, shippingOf(deps))],
     workers: (deps) =>
