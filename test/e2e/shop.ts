@@ -235,7 +235,7 @@ async function startEmbeddedShopOnce(extraEnv: Record<string, string>): Promise<
   return shop
 }
 
-async function cleanupBroker(prefix: string): Promise<void> {
+export async function cleanupBroker(prefix: string): Promise<void> {
   const conn = await amqp.connect(testAmqpUrl())
   try {
     for (const s of SERVICES) {
@@ -256,7 +256,7 @@ async function cleanupBroker(prefix: string): Promise<void> {
   }
 }
 
-async function cleanupRedis(prefix: string): Promise<void> {
+export async function cleanupRedis(prefix: string): Promise<void> {
   const redis = new Redis(testRedisUrl(), { lazyConnect: true, maxRetriesPerRequest: 1 })
   await redis.connect()
   try {

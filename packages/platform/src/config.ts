@@ -50,6 +50,12 @@ export const Env = {
     Type.Union(values.map((v) => Type.Literal(v)), { default: def }),
 }
 
+/**
+ * The exit code of a process that stopped on its configuration (sysexits' EX_CONFIG): a
+ * supervisor that sees it knows a restart would fail the same way.
+ */
+export const CONFIG_ERROR_EXIT = 78
+
 /** Prints a ConfigError (or anything) and exits: the composition root's last word on bad config. */
 export function exitOnConfigError(err: unknown): never {
   if (err instanceof ConfigError) {
@@ -57,5 +63,5 @@ export function exitOnConfigError(err: unknown): never {
   } else {
     process.stderr.write(`Failed to start: ${err instanceof Error ? err.message : String(err)}\n`)
   }
-  process.exit(1)
+  process.exit(err instanceof ConfigError ? CONFIG_ERROR_EXIT : 1)
 }

@@ -1,4 +1,4 @@
-import { exitOnConfigError, loadConfig } from './config.ts'
+import { ConfigError, exitOnConfigError, loadConfig } from './config.ts'
 import { createLifecycle } from './lifecycle.ts'
 import { createLogger } from './logger.ts'
 import { loadSharedConfig, type ProcessName, type Runtime } from './runtime.ts'
@@ -32,12 +32,33 @@ export async function runStandalone(
     const rt = await createDistributedRuntime(name, logger, lifecycle)
     await start(rt)
     logger.info({ port: rt.port }, `${name} listening on http://${rt.host}:${rt.port}`)
+    announceReady()
   } catch (err) {
     logger.error({ err }, `${name} failed to start`)
     await lifecycle.shutdown('start failed').catch(() => {})
     if (err instanceof Error && err.name === 'ConfigError') exitOnConfigError(err)
+    const taken = portTaken(name, err)
+    if (taken) exitOnConfigError(taken)
     process.exit(1)
   }
+}
+
+/** The message a supervisor (scripts/start-distributed.ts) waits for: this process started and listens. */
+export const READY_MESSAGE = { shop: 'ready' } as const
+
+function announceReady(): void {
+  if (!process.send) return
+  process.send(READY_MESSAGE)
+  // The channel must not keep the process alive once its lifecycle has stopped everything.
+  process.channel?.unref()
+}
+
+/** A port that is taken or not ours to bind is a setting to change, not a crash to retry. */
+function portTaken(name: ProcessName, err: unknown): ConfigError | undefined {
+  const e = err as NodeJS.ErrnoException & { port?: number; address?: string }
+  if (e?.code !== 'EADDRINUSE' && e?.code !== 'EACCES') return undefined
+  const why = e.code === 'EADDRINUSE' ? 'is already in use' : 'may not be bound by this user'
+  return new ConfigError([{ variable: `${name.toUpperCase()}_PORT`, message: `port ${e.port} on ${e.address} ${why}` }])
 }
 
 /** True when the module at `metaUrl` is the process's entry point (`tsx src/main.ts`). */
