@@ -151,9 +151,23 @@ async function startDistributedShopOnce(extraEnv: Record<string, string>): Promi
   })
   const logs: string[] = []
   const procs = new Map<ProcessName, ChildProcess>()
+  // As an orchestrator does, a process that exits before it answers is started again a
+  // few times (a shared broker or database restarted by another test may be away for a
+  // moment); what it printed is reported, and the last failure is thrown with it.
   const start = async (name: ProcessName) => {
-    procs.set(name, spawnLogged(['scripts/start-service.ts', name], env, logs, name))
-    await waitForHealth(urls[name], () => procs.get(name))
+    for (let attempt = 1; ; attempt++) {
+      const child = spawnLogged(['scripts/start-service.ts', name], env, logs, name)
+      procs.set(name, child)
+      try {
+        await waitForHealth(urls[name], () => procs.get(name))
+        return
+      } catch (err) {
+        const said = logs.filter((l) => l.startsWith(`[${name}] `)).slice(-10).join('\n')
+        if (child.exitCode === null || attempt === 4) throw new Error(`${name}: ${(err as Error).message}\n${said}`)
+        console.warn(`[shop] ${name} exited (${child.exitCode}) before it answered; starting it again:\n${said}`)
+        await new Promise((r) => setTimeout(r, 1000 * attempt))
+      }
+    }
   }
   const shop: Shop = {
     mode: 'distributed',

@@ -27,8 +27,17 @@ describe.runIf(ready)('npm run start:distributed', () => {
     runs.push(r)
     return r
   }
+  /** Every process answers /health; the run ending first fails the test with its output. */
   const allReady = async (r: Run) => {
-    for (const p of PROCESSES) await r.waitFor(new RegExp(`\\[distributed\\] ${p} ready \\(pid \\d+\\)`), 180_000)
+    const deadline = Date.now() + 180_000
+    for (const p of PROCESSES) {
+      for (;;) {
+        if (r.child.exitCode !== null) throw new Error(`the runner ended:\n${r.output().slice(-3000)}`)
+        if ((await fetch(`${urls[p]}/health`, { signal: AbortSignal.timeout(1000) }).catch(() => undefined))?.ok) break
+        if (Date.now() > deadline) throw new Error(`${p} did not answer /health:\n${r.output().slice(-3000)}`)
+        await new Promise((resolve) => setTimeout(resolve, 200))
+      }
+    }
   }
 
   /** A client whose connections leave from `address` (any of 127.0.0.0/8 is this machine). */
@@ -102,6 +111,22 @@ describe.runIf(ready)('npm run start:distributed', () => {
       answers.push(await signUp(urls.auth, '/auth/register', '127.0.3.1', { 'x-forwarded-for': `203.0.113.${i + 1}` }))
     }
     expect(answers).toEqual([...Array(30).fill(201), 429])
+  }, 120_000)
+
+  it('an oversized body sent by Node’s fetch gets the 413 problem, at the gateway and at a service', async () => {
+    const answers: string[] = []
+    for (const target of [`${urls.gateway}/v1/auth/register`, `${urls.auth}/auth/register`]) {
+      for (const mib of [2, 20, 2, 20, 2, 20]) {
+        const body = JSON.stringify({ email: 'big@shop.test', password: 'x'.repeat(mib * 1024 * 1024), name: '홍길동' })
+        try {
+          const res = await fetch(target, { method: 'POST', headers: { 'content-type': 'application/json' }, body })
+          answers.push(`${res.status} ${((await res.json()) as { code: string }).code}`)
+        } catch (err) {
+          answers.push(`no answer: ${String((err as Error).cause ?? err)}`)
+        }
+      }
+    }
+    expect(answers).toEqual(Array(12).fill('413 payload_too_large'))
   }, 120_000)
 
   it('a process that crashes after it started is restarted, after a longer pause each time it crashes again soon', async () => {
