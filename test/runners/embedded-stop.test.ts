@@ -60,7 +60,8 @@ beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'shop-stop-'))
   // mkdtemp makes it 0700; the postgres user must reach the cluster inside it.
   await chmod(dataDir, 0o755)
-  env = { SHOP_DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(await freePort()) }
+  // The demo catalogue is seeded after the start line: a stop would interrupt it, which is not what is tested here.
+  env = { SHOP_DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(await freePort()), SHOP_DEMO_DATA: 'false' }
   for (const p of PROCESSES) env[`${p.toUpperCase()}_PORT`] = String(await freePort())
 })
 
