@@ -42,14 +42,14 @@ describe('loadConfig', () => {
 describe('a process with bad configuration', () => {
   const root = fileURLToPath(new URL('../../..', import.meta.url))
 
-  it('stops at boot with exit code 1 and names the variable', () => {
+  it('stops at boot with exit code 78 (EX_CONFIG: a restart would fail the same way) and names the variable', () => {
     const res = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/start-service.ts', 'gateway'], {
       cwd: root,
       env: { ...process.env, GATEWAY_PORT: 'not-a-port', LOG_LEVEL: 'silent' },
       encoding: 'utf8',
       timeout: 30_000,
     })
-    expect(res.status).toBe(1)
+    expect(res.status).toBe(78)
     expect(res.stderr).toMatch(/GATEWAY_PORT/)
   })
 })
