@@ -9,6 +9,11 @@ if (!PROCESSES.includes(name)) {
   process.exit(2)
 }
 // The gateway serves the web app: build it when its sources changed (a container's image has it built).
-if (name === 'gateway') await ensureWebBuild({ log: (line) => process.stdout.write(`${line}\n`) })
+if (name === 'gateway') {
+  // A read-only image cannot build: it serves the build it was made with (or the API alone, and says so).
+  await ensureWebBuild({ log: (line) => process.stdout.write(`${line}\n`) }).catch((err: Error) =>
+    process.stderr.write(`web app not built (${err.message}); serving what apps/web/dist holds\n`),
+  )
+}
 const mod = (await import(`@shop/${name}/main`)) as { start(rt: Runtime): Promise<unknown> }
 await runStandalone(name, mod.start)
