@@ -250,6 +250,10 @@ export function createMemoryBus(opts: MemoryBusOptions = {}): MemoryBus {
       return { count: queues.get(service)?.dead.length ?? 0 }
     },
 
+    async queueDepth(service) {
+      return queues.get(service)?.pending.length ?? 0
+    },
+
     async replayDlq(service) {
       const queue = queues.get(service)
       if (!queue || queue.dead.length === 0) return 0
