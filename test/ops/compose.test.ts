@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import Ajv from 'ajv'
-import addFormats from 'ajv-formats'
+import { Ajv } from 'ajv'
+import formats from 'ajv-formats'
 import { parse } from 'yaml'
 import { describe, expect, it } from 'vitest'
 import { DRAIN_SECONDS, ROOT, SERVICES } from './k8s-rules.ts'
@@ -21,6 +21,8 @@ const compose = parse(readFileSync(join(ROOT, 'deploy/docker-compose.yml'), 'utf
 
 function validate(doc: unknown): string[] {
   const ajv = new Ajv({ allErrors: true, strict: false })
+  // A CommonJS module whose default export TypeScript sees one level down.
+  const addFormats = (formats as unknown as { default: (a: Ajv) => void }).default ?? (formats as unknown as (a: Ajv) => void)
   addFormats(ajv)
   const check = ajv.compile(schema)
   return check(doc) ? [] : (check.errors ?? []).map((e) => `${e.instancePath} ${e.message}`)
