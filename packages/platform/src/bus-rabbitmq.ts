@@ -1,7 +1,7 @@
 import amqp, { type Channel, type ChannelModel, type ConfirmChannel, type Message, type Options } from 'amqplib'
 import { assertValidEvent, type EventEnvelope } from '@shop/contracts'
 import { checkSubscription, DEFAULT_MAX_ATTEMPTS, DEFAULT_PREFETCH, DEFAULT_RETRY_DELAYS_MS, errorMessage } from './events.ts'
-import { type MessagingLogger, retryDelayMs, runInEventContext, sameTypes, silentLogger } from './events.ts'
+import { type MessagingLogger, processEvent, retryDelayMs, sameTypes, silentLogger } from './events.ts'
 import type { EventBus, SubscribeOptions, Subscription } from './ports.ts'
 
 /**
@@ -238,7 +238,7 @@ export async function createRabbitBus(opts: RabbitBusOptions): Promise<RabbitBus
     }
     try {
       const redelivered = msg.fields.redelivered || attempt > 1
-      await runInEventContext(event, () => sub.opts.handler(event, { attempt, redelivered }))
+      await processEvent(service, event, () => sub.opts.handler(event, { attempt, redelivered }))
       return settle(ch, msg, 'ack')
     } catch (err) {
       const log = { service, type: event.type, eventId: event.id, attempt, err: errorMessage(err) }
