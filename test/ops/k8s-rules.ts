@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { isIP } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -34,12 +34,17 @@ export function kustomize(dir: string): K8sObject[] {
   const home = mkdtempSync(join(tmpdir(), 'ops-kube-'))
   const kubeconfig = join(home, 'config')
   writeFileSync(kubeconfig, 'apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\nusers: []\n')
-  const out = execFileSync('kubectl', ['kustomize', dir], {
-    cwd: ROOT,
-    env: { ...process.env, KUBECONFIG: kubeconfig, HOME: home },
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
+  let out: string
+  try {
+    out = execFileSync('kubectl', ['kustomize', dir], {
+      cwd: ROOT,
+      env: { ...process.env, KUBECONFIG: kubeconfig, HOME: home },
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+  } finally {
+    rmSync(home, { recursive: true, force: true })
+  }
   return parseAllDocuments(out).map((d) => d.toJSON() as K8sObject).filter(Boolean)
 }
 
