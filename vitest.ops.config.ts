@@ -10,7 +10,7 @@ export default defineConfig({
     exclude: ['**/node_modules/**'],
     pool: 'forks',
     fileParallelism: false,
-    globalSetup: ['./test/global-setup.ts'],
+    globalSetup: ['./test/ops/prerequisites.ts', './test/global-setup.ts'],
     testTimeout: 120_000,
     hookTimeout: 900_000,
     reporters: ['default'],
