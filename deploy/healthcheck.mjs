@@ -1,3 +1,4 @@
+/* global process, fetch, AbortSignal */
 // The image's HEALTHCHECK: asks this container's service for GET /health. The first
 // process is the service itself (`node --import tsx scripts/start-service.ts <name>`),
 // so its name is the last word of /proc/1/cmdline and its port is <NAME>_PORT or the
