@@ -34,7 +34,7 @@ describe('edge in front of a real gateway', () => {
 
   beforeAll(async () => {
     // Three credential requests a minute per client: the limit must count each client apart.
-    shop = await startDistributedShop({ AUTH_RATE_LIMIT_PER_MINUTE: '3' })
+    shop = await startDistributedShop({ AUTH_RATE_LIMIT_PER_MINUTE: '3', UPSTREAM_TIMEOUT_MS: '30000' })
     ;[http, https] = [await freePort(), await freePort()]
     edge = await startEdge({ gateway: new URL(shop.gatewayUrl).host, httpPort: http, httpsPort: https, cert: tls.cert, key: tls.key })
   })
