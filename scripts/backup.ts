@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { chmodSync, copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -21,16 +21,39 @@ if (existsSync(file)) fail(`${file} exists; name a new file`)
 
 const staging = mkdtempSync(join(tmpdir(), 'shop-backup-'))
 const copy = join(staging, 'pg')
-// cp -a keeps the owner and modes PostgreSQL insists on.
-const cp = (from: string, to: string) => execFileSync('cp', ['-a', from, to])
-const emptyWal = () => {
-  for (const f of readdirSync(join(copy, 'pg_wal'))) if (f !== 'archive_status') rmSync(join(copy, 'pg_wal', f), { recursive: true, force: true })
+
+/**
+ * Copies the cluster but its WAL and pid file, keeping owners and modes. A running server
+ * creates and removes files meanwhile: GNU tar's status 1 ("file changed or vanished as
+ * it was read") is expected then, and the WAL replay at first start makes up for it.
+ */
+function copyCluster(): void {
+  mkdirSync(copy, { mode: 0o700 })
+  execFileSync('bash', ['-c', [
+    'set -o pipefail',
+    'tar -C "$1" --exclude=./pg_wal/0* --exclude=./postmaster.pid --exclude=./postmaster.opts --warning=no-file-changed --warning=no-file-removed -cf - . | tar -C "$2" -xpf -',
+    'status=$?; [ "$status" -le 1 ] || exit "$status"',
+  ].join('\n'), 'copy-cluster', pgDir, copy], { stdio: ['ignore', 'ignore', 'pipe'] })
+}
+
+/** The WAL segments and history files (pg_wal's subdirectories came with the cluster). */
+function copyWal(): void {
+  for (const entry of readdirSync(join(pgDir, 'pg_wal'), { withFileTypes: true })) {
+    if (!entry.isFile()) continue
+    try {
+      copyFileSync(join(pgDir, 'pg_wal', entry.name), join(copy, 'pg_wal', entry.name))
+    } catch (err) {
+      // A segment the slot does not hold may be recycled as we go: not one the copy needs.
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
+    }
+  }
 }
 
 try {
   const port = runningPort(pgDir)
   if (port === null) {
-    cp(pgDir, copy)
+    copyCluster()
+    copyWal()
   } else {
     const client = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', password: EMBEDDED_PG_PASSWORD, database: 'postgres' })
     await client.connect()
@@ -39,18 +62,16 @@ try {
       // so no checkpoint recycles one the copy needs.
       await client.query('SELECT pg_create_physical_replication_slot($1, true, true)', [`shop_backup_${process.pid}`])
       await client.query("SELECT pg_backup_start('npm run backup', true)")
-      cp(pgDir, copy)
+      copyCluster()
       const { rows } = await client.query<{ labelfile: string; spcmapfile: string | null }>('SELECT labelfile, spcmapfile FROM pg_backup_stop(false)')
       // The WAL from the backup's start to its end, copied now that the end is written.
-      emptyWal()
-      for (const f of readdirSync(join(pgDir, 'pg_wal'))) if (f !== 'archive_status') cp(join(pgDir, 'pg_wal', f), join(copy, 'pg_wal', f))
+      copyWal()
       writeFileSync(join(copy, 'backup_label'), rows[0].labelfile)
       if (rows[0].spcmapfile) writeFileSync(join(copy, 'tablespace_map'), rows[0].spcmapfile)
     } finally {
       await client.end()
     }
   }
-  for (const f of ['postmaster.pid', 'postmaster.opts']) rmSync(join(copy, f), { force: true })
 
   const manifest: Manifest = {
     format: FORMAT,
