@@ -1,4 +1,6 @@
+import type { EventEnvelope } from '@shop/contracts'
 import type { FastifyInstance } from 'fastify'
+import { Counter } from 'prom-client'
 import { createTokenVerifier } from './auth.ts'
 import type { Keyring } from './crypto.ts'
 import { createPool, type MigrationSource, migrate, platformMigrations, type Pool } from './db.ts'
@@ -66,8 +68,10 @@ export async function bootService(rt: Runtime, spec: ServiceSpec): Promise<Runni
     audience: rt.shared.JWT_AUDIENCE,
     denylist: rt.cache,
   })
-  const relay = createOutboxRelay({ pool, bus: rt.bus, logger: rt.logger })
+  const relay = createOutboxRelay({ pool, bus: rt.bus, logger: rt.logger, onSent: countPublished(metrics) })
   metrics.gauge('outbox_backlog', 'Outbox rows not yet published', async () => (await relay.backlog()).count)
+  metrics.gauge('outbox_oldest_age_seconds', 'Age of the oldest outbox row not yet published (0 when none)', async () =>
+    (await relay.backlog()).oldestAgeSeconds ?? 0)
   relay.start()
   rt.lifecycle.add('outbox relay', () => relay.stop())
 
@@ -82,11 +86,45 @@ export async function bootService(rt: Runtime, spec: ServiceSpec): Promise<Runni
   await app.listen({ host: rt.host, port: rt.port })
   rt.lifecycle.add('http server', () => app.close())
 
-  for (const sub of (await spec.subscribe?.(deps)) ?? []) rt.lifecycle.add('consumer', () => sub.stop())
+  const subscriptions = (await spec.subscribe?.(deps)) ?? []
+  for (const sub of subscriptions) rt.lifecycle.add('consumer', () => sub.stop())
+  if (subscriptions.length > 0) {
+    const bus = rt.bus
+    if (bus.queueDepth) metrics.gauge('consumer_lag_messages', 'Events waiting in this service\'s queue for its consumer', () => bus.queueDepth!(rt.name))
+    metrics.gauge('dead_letter_messages', 'Events dead-lettered for this service, waiting for a replay', async () => (await rt.bus.dlqDepth(rt.name)).count)
+  }
   for (const w of spec.workers?.(deps) ?? []) {
     w.start()
     rt.lifecycle.add(w.name, () => w.stop())
   }
   // Consumers and workers stop before HTTP drains: registered later, run earlier.
   return { app, deps }
+}
+
+/**
+ * Counts the events the outbox relay published, by type (orders placed, payments done,
+ * shipments: the business dashboards' figures) and by the `failureCode` a failure event
+ * carries; sums the KRW `amount` they carry (revenue). Read from the contract's envelope,
+ * so no service has to count anything itself.
+ */
+function countPublished(metrics: Metrics): (events: EventEnvelope[]) => void {
+  const published = new Counter({
+    name: 'events_published_total',
+    help: 'Events published by this service, by type and, for failures, by failure code',
+    labelNames: ['type', 'code'] as const,
+    registers: [metrics.registry],
+  })
+  const amounts = new Counter({
+    name: 'events_amount_krw_total',
+    help: 'Sum of the KRW amount carried by the events published, by type',
+    labelNames: ['type'] as const,
+    registers: [metrics.registry],
+  })
+  return (events) => {
+    for (const e of events) {
+      const data = e.data as { amount?: unknown; failureCode?: unknown }
+      published.inc({ type: e.type, code: typeof data.failureCode === 'string' ? data.failureCode : '' })
+      if (typeof data.amount === 'number') amounts.inc({ type: e.type }, data.amount)
+    }
+  }
 }

@@ -6,8 +6,8 @@ import {
   DEFAULT_RETRY_DELAYS_MS,
   errorMessage,
   type MessagingLogger,
+  processEvent,
   retryDelayMs,
-  runInEventContext,
   sameTypes,
   silentLogger,
 } from './events.ts'
@@ -148,7 +148,7 @@ export function createMemoryBus(opts: MemoryBusOptions = {}): MemoryBus {
       return
     }
     try {
-      await runInEventContext(event, () =>
+      await processEvent(queue.service, event, () =>
         consumer.handler(event, { attempt: msg.attempt, redelivered: msg.redelivered }),
       )
     } catch (err) {
@@ -248,6 +248,10 @@ export function createMemoryBus(opts: MemoryBusOptions = {}): MemoryBus {
 
     async dlqDepth(service) {
       return { count: queues.get(service)?.dead.length ?? 0 }
+    },
+
+    async queueDepth(service) {
+      return queues.get(service)?.pending.length ?? 0
     },
 
     async replayDlq(service) {

@@ -1,7 +1,7 @@
 import amqp, { type Channel, type ChannelModel, type ConfirmChannel, type Message, type Options } from 'amqplib'
 import { assertValidEvent, type EventEnvelope } from '@shop/contracts'
 import { checkSubscription, DEFAULT_MAX_ATTEMPTS, DEFAULT_PREFETCH, DEFAULT_RETRY_DELAYS_MS, errorMessage } from './events.ts'
-import { type MessagingLogger, retryDelayMs, runInEventContext, sameTypes, silentLogger } from './events.ts'
+import { type MessagingLogger, processEvent, retryDelayMs, sameTypes, silentLogger } from './events.ts'
 import type { EventBus, SubscribeOptions, Subscription } from './ports.ts'
 
 /**
@@ -238,7 +238,7 @@ export async function createRabbitBus(opts: RabbitBusOptions): Promise<RabbitBus
     }
     try {
       const redelivered = msg.fields.redelivered || attempt > 1
-      await runInEventContext(event, () => sub.opts.handler(event, { attempt, redelivered }))
+      await processEvent(service, event, () => sub.opts.handler(event, { attempt, redelivered }))
       return settle(ch, msg, 'ack')
     } catch (err) {
       const log = { service, type: event.type, eventId: event.id, attempt, err: errorMessage(err) }
@@ -312,8 +312,13 @@ export async function createRabbitBus(opts: RabbitBusOptions): Promise<RabbitBus
 
   /** Dead letters waiting for the service; 0 when it never subscribed (no DLQ yet). */
   async function dlqCount(ch: Channel, service: string): Promise<number> {
+    return messageCount(ch, names.dlq(service))
+  }
+
+  /** Messages ready in a queue; 0 when it does not exist (yet). */
+  async function messageCount(ch: Channel, queue: string): Promise<number> {
     try {
-      return (await ch.checkQueue(names.dlq(service))).messageCount
+      return (await ch.checkQueue(queue)).messageCount
     } catch (err) {
       if ((err as { code?: number }).code === 404) return 0
       throw err
@@ -390,6 +395,10 @@ export async function createRabbitBus(opts: RabbitBusOptions): Promise<RabbitBus
 
     async dlqDepth(service) {
       return withChannel(async (ch) => ({ count: await dlqCount(ch, service) }))
+    },
+
+    async queueDepth(service) {
+      return withChannel((ch) => messageCount(ch, names.queue(service)))
     },
 
     async dlqOldestAgeSeconds(service) {

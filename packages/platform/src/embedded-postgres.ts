@@ -52,7 +52,9 @@ export interface EmbeddedPostgresHandle {
   stop(): Promise<void>
 }
 
-const PASSWORD = 'shop-embedded'
+/** The embedded server's superuser password (loopback only); npm run backup connects with it. */
+export const EMBEDDED_PG_PASSWORD = 'shop-embedded'
+const PASSWORD = EMBEDDED_PG_PASSWORD
 
 /**
  * When running as root, PostgreSQL runs as the `postgres` user, which must be able to

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
-import { context, propagation } from '@opentelemetry/api'
+import { context, propagation, SpanKind } from '@opentelemetry/api'
 import { type EventData, type EventEnvelope, type EventType, isEventType } from '@shop/contracts'
+import { tracingRecorded, withSpan } from './telemetry.ts'
 
 /**
  * Building event envelopes and carrying the trace across the broker (the publisher's
@@ -56,6 +57,22 @@ export function runInEventContext<R>(event: Pick<EventEnvelope, 'traceparent'>, 
   if (!event.traceparent) return fn()
   const ctx = propagation.extract(context.active(), { traceparent: event.traceparent })
   return context.with(ctx, fn)
+}
+
+/**
+ * Runs a consumer's handler for one delivery. When spans are recorded, inside a CONSUMER
+ * span `<type> process` that is a child of the publisher's span (the envelope's
+ * traceparent), so the trace shows the consuming service's work, and what it publishes
+ * or calls in turn hangs below it; otherwise only inside the publisher's context, as
+ * runInEventContext, at no cost.
+ */
+export function processEvent<T>(consumer: string, event: Pick<EventEnvelope, 'id' | 'type' | 'traceparent'>, fn: () => Promise<T>): Promise<T> {
+  if (!tracingRecorded()) return runInEventContext(event, fn)
+  return withSpan(`${event.type} process`, fn, {
+    parentTraceparent: event.traceparent,
+    kind: SpanKind.CONSUMER,
+    attributes: { 'messaging.operation': 'process', 'messaging.destination.name': event.type, 'messaging.message.id': event.id, 'shop.service': consumer },
+  })
 }
 
 /** Delays between a failed delivery and the next attempt, shared by both bus adapters. */

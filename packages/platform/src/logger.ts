@@ -1,3 +1,4 @@
+import { hostname } from 'node:os'
 import { isSpanContextValid, trace } from '@opentelemetry/api'
 import pino from 'pino'
 
@@ -78,8 +79,52 @@ export function sharedStdout(): pino.DestinationStream {
   return pino.destination(process.stdout.fd)
 }
 
-/** A pino JSON logger for one service, with PII redaction and trace ids on every line. */
-export function createLogger(opts: { service: string; level?: string; destination?: pino.DestinationStream }): Logger {
+/** `json`: pino's own lines; `ecs`: Elastic Common Schema, which ELK ingests and correlates with traces as it is. */
+export type LogFormat = 'json' | 'ecs'
+
+/** LOG_FORMAT from the environment (default json); any other value stops the start with a message naming it. */
+export function logFormatFromEnv(value = process.env.LOG_FORMAT): LogFormat {
+  if (value === undefined || value === '' || value === 'json') return 'json'
+  if (value === 'ecs') return 'ecs'
+  throw new Error(`LOG_FORMAT must be "json" or "ecs", not "${value}"`)
+}
+
+/** The ECS version the lines follow (https://www.elastic.co/guide/en/ecs/current/). */
+export const ECS_VERSION = '8.11.0'
+
+function traceMixinEcs(): Record<string, unknown> {
+  const ids = traceMixin()
+  return ids.trace_id ? { trace: { id: ids.trace_id }, span: { id: ids.span_id } } : {}
+}
+
+/** A logged `err` (an Error, or what pino's serializer made of one) as ECS `error.*`. */
+function ecsError(obj: Record<string, unknown>): Record<string, unknown> {
+  const err = obj.err as { name?: string; type?: string; message?: string; stack?: string; code?: unknown } | undefined
+  if (!err || typeof err !== 'object') return obj
+  const { err: _err, ...rest } = obj
+  const type = err instanceof Error ? err.name : (err.type ?? err.name)
+  return { ...rest, error: { type, message: err.message, stack_trace: err.stack, ...(err.code !== undefined ? { code: String(err.code) } : {}) } }
+}
+
+/** Options that make pino write ECS lines: `@timestamp`, `log.level`, `message`, `service.name`, `trace.id`, `error.*`. */
+function ecsOptions(service: string): Partial<pino.LoggerOptions> {
+  return {
+    messageKey: 'message',
+    base: { ecs: { version: ECS_VERSION }, service: { name: service }, process: { pid: process.pid }, host: { hostname: hostname() } },
+    timestamp: () => `,"@timestamp":"${new Date().toISOString()}"`,
+    mixin: traceMixinEcs,
+    formatters: {
+      level: (label) => ({ 'log.level': label }),
+      log: (obj) => ecsError(scrub(obj) as Record<string, unknown>),
+    },
+  }
+}
+
+/**
+ * A pino JSON logger for one service, with PII redaction and trace ids on every line;
+ * with `format: 'ecs'` (LOG_FORMAT=ecs) the lines follow the Elastic Common Schema.
+ */
+export function createLogger(opts: { service: string; level?: string; destination?: pino.DestinationStream; format?: LogFormat }): Logger {
   const options: pino.LoggerOptions = {
     level: opts.level ?? 'info',
     base: { service: opts.service },
@@ -92,6 +137,7 @@ export function createLogger(opts: { service: string; level?: string; destinatio
       log: (obj) => scrub(obj) as Record<string, unknown>,
     },
     serializers: { err: pino.stdSerializers.err },
+    ...((opts.format ?? logFormatFromEnv()) === 'ecs' ? ecsOptions(opts.service) : {}),
   }
   const logger = opts.destination ? pino(options, opts.destination) : pino(options)
   // pino applies no formatter to a child's bindings; children inherit this override, so

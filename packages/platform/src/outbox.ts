@@ -51,6 +51,8 @@ export interface OutboxRelayOptions {
   retentionMs?: number
   /** How often sent rows past retention are purged (default 1 h). */
   purgeIntervalMs?: number
+  /** Told of the events of each batch once the broker has them and the rows are marked sent (metrics). */
+  onSent?: (events: EventEnvelope[]) => void
 }
 
 export interface OutboxRelay {
@@ -116,6 +118,7 @@ export function createOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
         else failure ??= f.err
       }
       await client.query(ok.length > 0 ? markSentAndCommit(ok) : 'COMMIT')
+      if (ok.length > 0 && opts.onSent) opts.onSent(rows.filter((_, i) => results[i].status === 'fulfilled').map((r) => r.envelope))
       if (failure) throw failure
       return ok.length
     } catch (err) {

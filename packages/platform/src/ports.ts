@@ -60,6 +60,11 @@ export interface EventBus {
   close(): Promise<void>
   /** Dead letters waiting for the service (0 when it never subscribed). */
   dlqDepth(service: string): Promise<{ count: number }>
+  /**
+   * Events waiting in the service's queue for its consumer, its lag (0 when it never
+   * subscribed). Optional, so that a wrapper around a bus need not forward it.
+   */
+  queueDepth?(service: string): Promise<number>
   /** Moves the service's dead letters back to its queue with the attempt counter reset; returns how many. */
   replayDlq(service: string): Promise<number>
   /**
