@@ -30,7 +30,8 @@ export function registerCategoryRoutes(app: App, ctx: ProductContext): void {
   app.put(
     '/categories/:id',
     {
-      preHandler: requireRole('admin'),
+      // before the body is validated: a customer learns nothing about what a valid edit looks like
+      onRequest: requireRole('admin'),
       schema: {
         tags,
         summary: 'Rename a category or move it under another parent (null: the top level)',
