@@ -27,10 +27,11 @@ export const canStream = (): boolean => {
 }
 
 /** Keeps the order's data current from its event stream, or by polling where the platform cannot stream. */
-function useLiveOrder(id: string, enabled: boolean): LiveMode {
+function useLiveOrder(id: string, enabled: boolean): { mode: LiveMode; failed: boolean } {
   const client = useShop()
   const qc = useQueryClient()
   const [mode, setMode] = useState<LiveMode>('off')
+  const [failed, setFailed] = useState(false)
   useEffect(() => {
     if (!enabled) return
     const ctrl = new AbortController()
@@ -38,10 +39,15 @@ function useLiveOrder(id: string, enabled: boolean): LiveMode {
     client.orders
       .follow(id, (o) => qc.setQueryData(['order', id], o), ctrl.signal)
       .then((r) => !ctrl.signal.aborted && setMode(TERMINAL.has(r.last?.status ?? '') ? 'off' : r.via))
-      .catch(() => !ctrl.signal.aborted && setMode('off'))
+      // a shop without the event stream (or one refusing it) is asked again every few seconds instead
+      .catch(() => {
+        if (ctrl.signal.aborted) return
+        setMode('poll')
+        setFailed(true)
+      })
     return () => ctrl.abort()
   }, [client, qc, id, enabled])
-  return mode
+  return { mode, failed }
 }
 
 const LIVE_TEXT: Record<LiveMode, string> = { stream: '실시간 연결(SSE)로 상태를 받고 있어요.', poll: '몇 초마다 상태를 확인하고 있어요.', off: '' }
@@ -91,7 +97,9 @@ export function OrderScreen({ id }: { id: string }) {
   const signedIn = auth.status === 'signedIn'
   const order = useQuery({ ...orderQuery(client, id), enabled: signedIn })
   const settled = order.data ? TERMINAL.has(order.data.status) : false
-  const mode = useLiveOrder(id, signedIn && Boolean(order.data) && !settled)
+  const { mode, failed } = useLiveOrder(id, signedIn && Boolean(order.data) && !settled)
+  // the client polls by itself where fetch cannot stream; this stands in where the stream failed
+  useQuery({ ...orderQuery(client, id), enabled: signedIn && failed && !settled, refetchInterval: 3000 })
 
   useEffect(() => {
     if (auth.status === 'signedOut') router.replace({ pathname: '/login', params: { next: `/orders/${id}` } })
