@@ -1,4 +1,4 @@
-import { fireEvent, screen, waitFor } from '@testing-library/react-native'
+import { fireEvent, screen } from '@testing-library/react-native'
 import { HomeScreen } from '../src/screens/home-screen.tsx'
 import { ListingScreen } from '../src/screens/listing-screen.tsx'
 import { categories, earphones, tumbler } from './support/fixtures.ts'

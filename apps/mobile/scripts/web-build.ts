@@ -61,7 +61,7 @@ async function build(hash: string, log: (l: string) => void): Promise<void> {
   await rm(tmp, { recursive: true, force: true })
   const started = Date.now()
   // the default API base: a build served elsewhere names its shop in index.html (src/api/config.ts)
-  const env = { ...process.env, CI: '1', EXPO_NO_TELEMETRY: '1', NODE_ENV: 'production' }
+  const env: NodeJS.ProcessEnv = { ...process.env, CI: '1', EXPO_NO_TELEMETRY: '1', NODE_ENV: 'production' }
   delete env.EXPO_PUBLIC_API_URL
   await run(['export', '--platform', 'web', '--output-dir', relative(MOBILE, tmp)], env)
   await writeFile(join(tmp, '.build-hash'), hash)

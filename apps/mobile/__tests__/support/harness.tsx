@@ -47,7 +47,9 @@ export function cannedFetch(routes: Record<string, Answer>, canned: Canned): typ
     if (answer === 'network') throw new TypeError('Network request failed')
     if (answer.sse) {
       const text = answer.sse.map((o) => `event: order\ndata: ${JSON.stringify(o)}\n\n`).join('')
-      return new Response(text, { status: 200, headers: { 'content-type': 'text/event-stream' } })
+      // like a real stream, it stays open after its events (until the screen lets go)
+      const stream = new ReadableStream<Uint8Array>({ start: (c) => c.enqueue(new TextEncoder().encode(text)) })
+      return new Response(stream, { status: 200, headers: { 'content-type': 'text/event-stream' } })
     }
     if (answer.problem) {
       const status = answer.status ?? 400

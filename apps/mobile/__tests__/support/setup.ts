@@ -8,4 +8,4 @@ jest.mock('expo-router', () => ({
 beforeEach(() => resetRouter())
 
 // The cart's device storage has no native module under Jest; the tests give the cart their own storage.
-jest.mock('@react-native-async-storage/async-storage', () => require('@react-native-async-storage/async-storage/jest/async-storage-mock'))
+jest.mock('@react-native-async-storage/async-storage', () => jest.requireActual('@react-native-async-storage/async-storage/jest/async-storage-mock'))
