@@ -90,6 +90,8 @@ export async function followOrder(
         }
       }
       if (done) break
+      // the server ended the stream before the order settled (its timeout): a moment, then again
+      await wait(1000)
     } catch (err) {
       if (signal?.aborted) break
       const status = (err as { status?: number }).status

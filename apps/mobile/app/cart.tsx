@@ -1,0 +1,3 @@
+import { CartScreen } from '../src/screens/cart-screen.tsx'
+
+export default CartScreen

@@ -1,0 +1,3 @@
+import { HomeScreen } from '../src/screens/home-screen.tsx'
+
+export default HomeScreen

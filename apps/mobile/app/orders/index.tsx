@@ -1,0 +1,3 @@
+import { MyOrdersScreen } from '../../src/screens/my-orders-screen.tsx'
+
+export default MyOrdersScreen
