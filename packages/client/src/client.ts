@@ -17,7 +17,16 @@ export interface ShopClientOptions {
 }
 
 /** A fresh Idempotency-Key; a caller keeps one per logical action so a retry reuses it. */
-export const newIdempotencyKey = (): string => globalThis.crypto.randomUUID()
+export function newIdempotencyKey(): string {
+  const c = (globalThis as { crypto?: { randomUUID?: () => string } }).crypto
+  if (c?.randomUUID) return c.randomUUID()
+  // React Native without a crypto polyfill: a key must be unique, not secret, so 122 random bits do
+  const hex = Array.from({ length: 16 }, () => Math.floor(Math.random() * 256))
+  hex[6] = (hex[6] & 0x0f) | 0x40
+  hex[8] = (hex[8] & 0x3f) | 0x80
+  const h = hex.map((b) => b.toString(16).padStart(2, '0')).join('')
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`
+}
 
 /**
  * The shop's public API, typed from its OpenAPI document. Every method resolves with the

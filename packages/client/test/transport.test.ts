@@ -1,7 +1,7 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
-import { ApiError, createShopClient, parseEvents, type Session } from '../src/index.ts'
+import { ApiError, createShopClient, newIdempotencyKey, parseEvents, type Session } from '../src/index.ts'
 
 type Handler = (req: IncomingMessage, body: string, res: ServerResponse) => void
 let server: Server | undefined
@@ -127,5 +127,21 @@ describe('event stream parsing', () => {
     const { events, rest } = parseEvents(': keep-alive\n\nevent: order\ndata: {"a":1}\n\nevent: order\ndata: {"a"')
     expect(events).toEqual([{ event: 'order', data: '{"a":1}' }])
     expect(rest).toBe('event: order\ndata: {"a"')
+  })
+})
+
+describe('idempotency keys', () => {
+  it('are UUIDs, and still are where the platform has no crypto.randomUUID (React Native without a polyfill)', () => {
+    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
+    expect(newIdempotencyKey()).toMatch(uuid)
+    const saved = Object.getOwnPropertyDescriptor(globalThis, 'crypto')!
+    Object.defineProperty(globalThis, 'crypto', { value: undefined, configurable: true })
+    try {
+      const keys = new Set(Array.from({ length: 1000 }, () => newIdempotencyKey()))
+      expect(keys.size).toBe(1000)
+      for (const k of keys) expect(k).toMatch(uuid)
+    } finally {
+      Object.defineProperty(globalThis, 'crypto', saved)
+    }
   })
 })
