@@ -29,6 +29,7 @@ export function processGroup(cmdline: string, pid: number, selfPid: number): str
   if (pid === selfPid) return 'load generator'
   const service = /start-service\.ts\0(\w+)/.exec(cmdline)
   if (service) return `service:${service[1]}`
+  if (/start-embedded\.ts/.test(cmdline)) return 'shop (embedded)'
   const argv0 = cmdline.split('\0')[0] ?? ''
   if (/(^|\/)postgres(:|$)/.test(argv0) || argv0.startsWith('postgres:')) return 'postgresql'
   if (/beam\.smp|(^|\/)erl$/.test(argv0)) return 'rabbitmq'

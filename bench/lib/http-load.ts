@@ -60,6 +60,64 @@ export async function timedJson<T = unknown>(pool: Pool, req: HttpRequest): Prom
   }
 }
 
+export interface FollowedStream {
+  /** HTTP status, 0 for a connection error, a timeout or a stream that ended before `until` held. */
+  status: number
+  /** Events read, the last one included. */
+  events: number
+  ms: number
+}
+
+/**
+ * Opens a server-sent event stream (`text/event-stream`) and reads it until `until(event,
+ * data)` holds for an event, then closes it, as a browser's EventSource is closed once the
+ * page has what it waited for. A stream that ends first, or outlives `timeoutMs`, is a failure.
+ */
+export async function followEvents(
+  pool: Pool,
+  req: HttpRequest,
+  until: (event: string, data: string) => boolean,
+  timeoutMs: number,
+): Promise<FollowedStream> {
+  const started = performance.now()
+  let events = 0
+  try {
+    const res = await pool.request({
+      method: 'GET',
+      path: req.path,
+      headers: { accept: 'text/event-stream', ...req.headers },
+      signal: AbortSignal.timeout(timeoutMs),
+    })
+    if (res.statusCode !== 200) {
+      await res.body.dump()
+      return { status: res.statusCode, events, ms: performance.now() - started }
+    }
+    let buffered = ''
+    for await (const chunk of res.body) {
+      buffered += (chunk as Buffer).toString('utf8')
+      for (let end = buffered.indexOf('\n\n'); end >= 0; end = buffered.indexOf('\n\n')) {
+        const block = buffered.slice(0, end)
+        buffered = buffered.slice(end + 2)
+        let event = 'message'
+        const data: string[] = []
+        for (const line of block.split('\n')) {
+          if (line.startsWith('event:')) event = line.slice(6).trim()
+          else if (line.startsWith('data:')) data.push(line.slice(5).replace(/^ /, ''))
+        }
+        if (data.length === 0) continue
+        events++
+        if (until(event, data.join('\n'))) {
+          res.body.destroy()
+          return { status: 200, events, ms: performance.now() - started }
+        }
+      }
+    }
+    return { status: 0, events, ms: performance.now() - started }
+  } catch {
+    return { status: 0, events, ms: performance.now() - started }
+  }
+}
+
 async function timed(pool: Pool, req: HttpRequest): Promise<Sample> {
   const started = performance.now()
   try {

@@ -31,7 +31,8 @@ export interface TokenVerifierOptions {
   audience: string
   /** Accepted signing algorithms (default ['EdDSA']). Symmetric algorithms and 'none' are refused. */
   algorithms?: string[]
-  denylist?: Cache
+  /** Where revoked tokens are looked up: the cache itself, or a local copy of its denylist (denylistCopy). */
+  denylist?: Cache | Denylist
   clockToleranceSec?: number
 }
 
@@ -42,7 +43,9 @@ export interface TokenVerifier {
 const GENERIC = 'invalid or expired token'
 const VERIFIED_TTL_MS = 60_000
 const VERIFIED_MAX = 10_000
-const denyKey = (jti: string): string => `denylist:jti:${jti}`
+/** The cache keys of revoked tokens start with this. */
+export const DENYLIST_PREFIX = 'denylist:jti:'
+const denyKey = (jti: string): string => `${DENYLIST_PREFIX}${jti}`
 // Tokens are accepted up to the clock tolerance past exp, so denylist entries outlive exp by as much.
 const DENY_MARGIN_MS = 60_000
 
@@ -53,9 +56,23 @@ export async function denyToken(cache: Cache, jti: string, expEpochSeconds: numb
   await cache.set(denyKey(jti), '1', Math.ceil(ttlMs))
 }
 
-/** Whether the jti has been revoked. */
-export async function isDenied(cache: Cache, jti: string): Promise<boolean> {
-  return (await cache.get(denyKey(jti))) !== null
+/** Whether the jti has been revoked, read from the cache (or a copy of its denylist). */
+export async function isDenied(denylist: Cache | Denylist, jti: string): Promise<boolean> {
+  if ('isDenied' in denylist) return denylist.isDenied(jti)
+  return (await denylist.get(denyKey(jti))) !== null
+}
+
+/** Revoked tokens, as a verifier reads them. */
+export interface Denylist {
+  isDenied(jti: string): Promise<boolean>
+}
+
+/**
+ * The denylist answered from a KeyMirror of the cache's denylist keys (key-mirror.ts): no
+ * round trip per request while the copy is exact, the cache itself otherwise.
+ */
+export function denylistCopy(mirror: { has(key: string): Promise<boolean> }): Denylist {
+  return { isDenied: (jti) => mirror.has(denyKey(jti)) }
 }
 
 /** Whether the user holds the admin role. */

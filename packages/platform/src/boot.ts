@@ -66,7 +66,7 @@ export async function bootService(rt: Runtime, spec: ServiceSpec): Promise<Runni
     jwksUrl: rt.jwksUrl,
     issuer: rt.shared.JWT_ISSUER,
     audience: rt.shared.JWT_AUDIENCE,
-    denylist: rt.cache,
+    denylist: rt.denylist ?? rt.cache,
   })
   const relay = createOutboxRelay({ pool, bus: rt.bus, logger: rt.logger, onSent: countPublished(metrics) })
   metrics.gauge('outbox_backlog', 'Outbox rows not yet published', async () => (await relay.backlog()).count)

@@ -2,9 +2,11 @@ import { Type } from '@sinclair/typebox'
 import { createMemoryBus } from './bus-memory.ts'
 import { createRabbitBus } from './bus-rabbitmq.ts'
 import { createMemoryCache } from './cache-memory.ts'
+import { DENYLIST_PREFIX, type Denylist, denylistCopy } from './auth.ts'
 import { createRedisCache } from './cache-redis.ts'
 import { Env, loadConfig } from './config.ts'
 import { ensureDatabase } from './db.ts'
+import { createRedisKeyMirror } from './key-mirror.ts'
 import type { Lifecycle } from './lifecycle.ts'
 import type { Logger } from './logger.ts'
 import type { Cache, EventBus } from './ports.ts'
@@ -54,8 +56,18 @@ export async function createDistributedRuntime(
   lifecycle.add('rabbitmq', () => bus.close())
   const cache = createRedisCache({ url: servers.REDIS_URL, prefix: servers.REDIS_KEY_PREFIX })
   lifecycle.add('redis', () => cache.close())
+  // Every authenticated request reads the denylist: from memory, kept exact by Redis's pushes.
+  const mirror = createRedisKeyMirror({
+    url: servers.REDIS_URL,
+    keyPrefix: servers.REDIS_KEY_PREFIX,
+    prefix: DENYLIST_PREFIX,
+    fallback: async (key) => (await cache.get(key)) !== null,
+    onError: (err) => logger.debug({ err }, 'denylist copy: redis error (answers come from redis until it is rebuilt)'),
+  })
+  lifecycle.add('redis denylist copy', () => mirror.close())
   const explicit = servers[`${name.toUpperCase()}_DATABASE_URL` as keyof typeof servers] as string | undefined
-  return assemble(name, env, shared, logger, lifecycle, bus, cache, 'distributed', await serviceDatabaseUrl(name, servers.PG_URL, explicit))
+  const databaseUrl = await serviceDatabaseUrl(name, servers.PG_URL, explicit)
+  return assemble(name, env, shared, logger, lifecycle, bus, cache, denylistCopy(mirror), 'distributed', databaseUrl)
 }
 
 /** Embedded mode: every service shares one in-process bus and cache and one PostgreSQL server. */
@@ -68,7 +80,7 @@ export async function createEmbeddedRuntime(
 ): Promise<Runtime> {
   const cfg = loadSharedConfig(env)
   const dbUrl = await serviceDatabaseUrl(name, shared.pgServerUrl, undefined)
-  return assemble(name, env, cfg, logger, lifecycle, shared.bus, shared.cache, 'embedded', dbUrl)
+  return assemble(name, env, cfg, logger, lifecycle, shared.bus, shared.cache, undefined, 'embedded', dbUrl)
 }
 
 /** Shared in-process adapters for embedded mode. */
@@ -84,6 +96,7 @@ function assemble(
   lifecycle: Lifecycle,
   bus: EventBus,
   cache: Cache,
+  denylist: Denylist | undefined,
   mode: Runtime['mode'],
   databaseUrl: string | undefined,
 ): Runtime {
@@ -97,6 +110,7 @@ function assemble(
     databaseUrl,
     bus,
     cache,
+    denylist,
     logger,
     lifecycle,
     urls,

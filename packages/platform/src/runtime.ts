@@ -2,6 +2,7 @@ import { Type, type Static } from '@sinclair/typebox'
 import { Env, loadConfig } from './config.ts'
 import type { Logger } from './logger.ts'
 import type { Lifecycle } from './lifecycle.ts'
+import type { Denylist } from './auth.ts'
 import type { Cache, EventBus } from './ports.ts'
 
 /**
@@ -56,6 +57,8 @@ export interface Runtime {
   databaseUrl?: string
   bus: EventBus
   cache: Cache
+  /** Revoked tokens from an exact local copy of the cache's denylist (distributed); absent: read from the cache. */
+  denylist?: Denylist
   logger: Logger
   lifecycle: Lifecycle
   /** Base URLs of every process, for service-to-service HTTP. */

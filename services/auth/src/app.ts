@@ -33,7 +33,7 @@ export async function buildApp(deps: ServiceDeps, given?: AuthSettings): Promise
     jwks: settings.keys.jwks,
     issuer: deps.rt.shared.JWT_ISSUER,
     audience: deps.rt.shared.JWT_AUDIENCE,
-    denylist: deps.rt.cache,
+    denylist: deps.rt.denylist ?? deps.rt.cache,
   })
   registerAuth(app, verifier)
   jwksRoutes(app, settings.keys)

@@ -15,7 +15,7 @@ export async function start(rt: Runtime) {
     jwksUrl: rt.jwksUrl,
     issuer: rt.shared.JWT_ISSUER,
     audience: rt.shared.JWT_AUDIENCE,
-    denylist: rt.cache,
+    denylist: rt.denylist ?? rt.cache,
   })
   const app = await buildApp({
     logger: rt.logger,

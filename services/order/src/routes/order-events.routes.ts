@@ -43,8 +43,6 @@ export function orderEventRoutes(app: App, ctx: OrderContext): void {
     async (req, reply) => {
       const user = req.user as AuthUser
       const orderId = req.params.id
-      // Unknown or another user's: 404 without listening at all.
-      await getOrder(ctx, user, orderId)
       let stream: (OrderStream & { onChange(): void }) | undefined = undefined
       let changedEarly = false
       const stop = await ctx.changes
@@ -55,7 +53,8 @@ export function orderEventRoutes(app: App, ctx: OrderContext): void {
         })
       let first
       try {
-        // Read once listening: every change committed after this read will be heard.
+        // One read, made once listening: every change committed after it will be heard. An
+        // unknown order or another user's is 404 here, before anything is streamed.
         first = await getOrder(ctx, user, orderId)
       } catch (err) {
         stop()

@@ -1,0 +1,181 @@
+import { connect, createServer, type Server, type Socket } from 'node:net'
+import { Redis } from 'ioredis'
+import { afterAll, afterEach, describe, expect, it } from 'vitest'
+import { createRedisKeyMirror, type KeyMirror } from '../src/key-mirror.ts'
+import { eventually, serverAvailable, testRedisUrl, uniqueName } from '../src/testing.ts'
+
+// The denylist's local copy against the real Redis: what it must never do is answer "absent"
+// for a key that exists. A relay in front of Redis can drop every connection (noticed at
+// once) or silently stop passing Redis's answers on (noticed through the canary).
+const redisOk = await serverAvailable('redis')
+const keyPrefix = `${uniqueName('key_mirror')}:`
+const direct = new Redis(testRedisUrl(), { keyPrefix })
+
+interface Relay {
+  port: number
+  /** Drops every connection and refuses new ones. */
+  cut(): Promise<void>
+  restore(): Promise<void>
+  /** Keeps connections open but stops passing Redis's bytes on (a half-open path). */
+  freeze(): void
+  close(): Promise<void>
+}
+
+async function startRelay(): Promise<Relay> {
+  const target = new URL(testRedisUrl())
+  const sockets = new Set<Socket>()
+  let frozen = false
+  const make = () =>
+    createServer((client) => {
+      const upstream = connect(Number(target.port || 6379), target.hostname)
+      for (const s of [client, upstream]) {
+        sockets.add(s)
+        s.on('error', () => {})
+        s.on('close', () => {
+          sockets.delete(s)
+          client.destroy()
+          upstream.destroy()
+        })
+      }
+      client.pipe(upstream)
+      upstream.on('data', (chunk: Buffer) => {
+        if (!frozen) client.write(chunk)
+      })
+    })
+  const listen = (server: Server, port = 0) =>
+    new Promise<number>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(port, '127.0.0.1', () => resolve((server.address() as { port: number }).port))
+    })
+  const stop = (server: Server) => {
+    for (const s of sockets) s.destroy()
+    sockets.clear()
+    return new Promise<void>((resolve) => server.close(() => resolve()))
+  }
+  let server = make()
+  const port = await listen(server)
+  return {
+    port,
+    cut: () => stop(server),
+    async restore() {
+      frozen = false
+      server = make()
+      await listen(server, port)
+    },
+    freeze() {
+      frozen = true
+    },
+    close: () => stop(server),
+  }
+}
+
+const mirrors: KeyMirror[] = []
+const relays: Relay[] = []
+
+function mirrorOf(url: string, canaryMs = 1000) {
+  const fallbackReads: string[] = []
+  const mirror = createRedisKeyMirror({
+    url,
+    keyPrefix,
+    prefix: 'deny:',
+    canaryMs,
+    fallback: async (key) => {
+      fallbackReads.push(key)
+      return (await direct.exists(key)) === 1
+    },
+  })
+  mirrors.push(mirror)
+  return { mirror, fallbackReads }
+}
+
+afterEach(async () => {
+  await Promise.all(mirrors.splice(0).map((m) => m.close()))
+  await Promise.all(relays.splice(0).map((r) => r.close()))
+})
+
+afterAll(async () => {
+  const keys = await direct.keys(`${keyPrefix}*`)
+  if (keys.length) await new Redis(testRedisUrl()).del(...keys)
+  direct.disconnect()
+})
+
+describe.runIf(redisOk)('Redis key mirror (the denylist copy)', () => {
+  it('answers from memory once synced: keys written before and after it started, deletions and expiries', async () => {
+    await direct.set('deny:before', '1', 'PX', 60_000)
+    const { mirror, fallbackReads } = mirrorOf(testRedisUrl())
+    await eventually(() => expect(mirror.exact()).toBe(true))
+    fallbackReads.length = 0
+
+    expect(await mirror.has('deny:before')).toBe(true)
+    expect(await mirror.has('deny:never')).toBe(false)
+
+    await direct.set('deny:after', '1', 'PX', 60_000)
+    await eventually(async () => expect(await mirror.has('deny:after')).toBe(true))
+    await direct.set('deny:short', '1', 'PX', 150)
+    await eventually(async () => expect(await mirror.has('deny:short')).toBe(true))
+    await direct.del('deny:before')
+    await eventually(async () => expect(await mirror.has('deny:before')).toBe(false))
+    // Expired by Redis, which pushes the key's name when it deletes it.
+    await eventually(async () => expect(await mirror.has('deny:short')).toBe(false), { timeoutMs: 5000 })
+    // Keys outside the prefix are not its business, and nothing above needed a round trip.
+    await direct.set('other:x', '1', 'PX', 60_000)
+    expect(await mirror.has('deny:after')).toBe(true)
+    expect(fallbackReads.filter((k) => !k.startsWith('deny:'))).toEqual([])
+    expect(mirror.exact()).toBe(true)
+  })
+
+  it('a pushed key counts as present at once, before its refresh answers', async () => {
+    const { mirror } = mirrorOf(testRedisUrl())
+    await eventually(() => expect(mirror.exact()).toBe(true))
+    // Two writes in a row: whatever the copy's refresh reads, the answer is never "absent".
+    await direct.set('deny:race', '1', 'PX', 60_000)
+    const answers: boolean[] = []
+    const until = Date.now() + 200
+    while (Date.now() < until) {
+      answers.push(await mirror.has('deny:race'))
+      await new Promise((r) => setImmediate(r))
+    }
+    // Once the first true is seen, no false follows.
+    const first = answers.indexOf(true)
+    expect(first).toBeGreaterThanOrEqual(0)
+    expect(answers.slice(first).every(Boolean)).toBe(true)
+  })
+
+  it('asks Redis while its connections are down, and rebuilds the copy when they return', async () => {
+    const relay = await startRelay()
+    relays.push(relay)
+    const { mirror, fallbackReads } = mirrorOf(`redis://127.0.0.1:${relay.port}`)
+    await eventually(() => expect(mirror.exact()).toBe(true))
+
+    await relay.cut()
+    // The drop is noticed as soon as the sockets' close events are handled.
+    await eventually(() => expect(mirror.exact()).toBe(false), { timeoutMs: 1000 })
+    // Written while the copy heard nothing: the answer comes from Redis itself.
+    await direct.set('deny:during-cut', '1', 'PX', 60_000)
+    fallbackReads.length = 0
+    expect(await mirror.has('deny:during-cut')).toBe(true)
+    expect(fallbackReads).toEqual(['deny:during-cut'])
+
+    await relay.restore()
+    await eventually(() => expect(mirror.exact()).toBe(true), { timeoutMs: 10_000 })
+    fallbackReads.length = 0
+    expect(await mirror.has('deny:during-cut')).toBe(true)
+    expect(fallbackReads).toEqual([])
+  })
+
+  it('stops trusting itself when pushes silently stop arriving (the canary does not come back)', async () => {
+    const relay = await startRelay()
+    relays.push(relay)
+    const { mirror, fallbackReads } = mirrorOf(`redis://127.0.0.1:${relay.port}`, 200)
+    await eventually(() => expect(mirror.exact()).toBe(true))
+
+    relay.freeze()
+    await direct.set('deny:unheard', '1', 'PX', 60_000)
+    // Within two canary periods the copy is no longer used...
+    await eventually(() => expect(mirror.exact()).toBe(false), { timeoutMs: 2000 })
+    fallbackReads.length = 0
+    // ...and the key the copy never heard of is answered by Redis.
+    expect(await mirror.has('deny:unheard')).toBe(true)
+    expect(fallbackReads).toEqual(['deny:unheard'])
+  })
+})
