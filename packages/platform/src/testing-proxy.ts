@@ -12,6 +12,8 @@ export interface TcpProxy {
   /** Destroys every open connection and refuses new ones until restore(). */
   cut(): void
   restore(): void
+  /** Keeps every connection open but stops passing the target's bytes on: a half-open path, silent until a timeout. */
+  freeze(): void
   close(): Promise<void>
 }
 
@@ -25,6 +27,7 @@ export async function startTcpProxy(
 ): Promise<TcpProxy> {
   const sockets = new Set<Socket>()
   let refusing = false
+  let frozen = false
 
   const server = createServer((client) => {
     if (refusing) {
@@ -46,7 +49,9 @@ export async function startTcpProxy(
     upstream.on('close', end)
     if (opts.onClientData) client.on('data', opts.onClientData)
     client.pipe(upstream)
-    upstream.pipe(client)
+    upstream.on('data', (chunk: Buffer) => {
+      if (!frozen) client.write(chunk)
+    })
   })
 
   await new Promise<void>((resolve, reject) => {
@@ -74,6 +79,10 @@ export async function startTcpProxy(
     cut,
     restore() {
       refusing = false
+      frozen = false
+    },
+    freeze() {
+      frozen = true
     },
     async close() {
       cut()

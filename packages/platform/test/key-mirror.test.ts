@@ -1,8 +1,8 @@
-import { connect, createServer, type Server, type Socket } from 'node:net'
 import { Redis } from 'ioredis'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { createRedisKeyMirror, type KeyMirror } from '../src/key-mirror.ts'
 import { eventually, serverAvailable, testRedisUrl, uniqueName } from '../src/testing.ts'
+import { startTcpProxy, type TcpProxy } from '../src/testing-proxy.ts'
 
 // The denylist's local copy against the real Redis: what it must never do is answer "absent"
 // for a key that exists. A relay in front of Redis can drop every connection (noticed at
@@ -11,66 +11,9 @@ const redisOk = await serverAvailable('redis')
 const keyPrefix = `${uniqueName('key_mirror')}:`
 const direct = new Redis(testRedisUrl(), { keyPrefix })
 
-interface Relay {
-  port: number
-  /** Drops every connection and refuses new ones. */
-  cut(): Promise<void>
-  restore(): Promise<void>
-  /** Keeps connections open but stops passing Redis's bytes on (a half-open path). */
-  freeze(): void
-  close(): Promise<void>
-}
-
-async function startRelay(): Promise<Relay> {
-  const target = new URL(testRedisUrl())
-  const sockets = new Set<Socket>()
-  let frozen = false
-  const make = () =>
-    createServer((client) => {
-      const upstream = connect(Number(target.port || 6379), target.hostname)
-      for (const s of [client, upstream]) {
-        sockets.add(s)
-        s.on('error', () => {})
-        s.on('close', () => {
-          sockets.delete(s)
-          client.destroy()
-          upstream.destroy()
-        })
-      }
-      client.pipe(upstream)
-      upstream.on('data', (chunk: Buffer) => {
-        if (!frozen) client.write(chunk)
-      })
-    })
-  const listen = (server: Server, port = 0) =>
-    new Promise<number>((resolve, reject) => {
-      server.once('error', reject)
-      server.listen(port, '127.0.0.1', () => resolve((server.address() as { port: number }).port))
-    })
-  const stop = (server: Server) => {
-    for (const s of sockets) s.destroy()
-    sockets.clear()
-    return new Promise<void>((resolve) => server.close(() => resolve()))
-  }
-  let server = make()
-  const port = await listen(server)
-  return {
-    port,
-    cut: () => stop(server),
-    async restore() {
-      frozen = false
-      server = make()
-      await listen(server, port)
-    },
-    freeze() {
-      frozen = true
-    },
-    close: () => stop(server),
-  }
-}
-
 const mirrors: KeyMirror[] = []
-const relays: Relay[] = []
+const relays: TcpProxy[] = []
+const redisTarget = () => ({ host: new URL(testRedisUrl()).hostname, port: Number(new URL(testRedisUrl()).port || 6379) })
 
 function mirrorOf(url: string, canaryMs = 1000) {
   const fallbackReads: string[] = []
@@ -142,12 +85,12 @@ describe.runIf(redisOk)('Redis key mirror (the denylist copy)', () => {
   })
 
   it('asks Redis while its connections are down, and rebuilds the copy when they return', async () => {
-    const relay = await startRelay()
+    const relay = await startTcpProxy(redisTarget())
     relays.push(relay)
     const { mirror, fallbackReads } = mirrorOf(`redis://127.0.0.1:${relay.port}`)
     await eventually(() => expect(mirror.exact()).toBe(true))
 
-    await relay.cut()
+    relay.cut()
     // The drop is noticed as soon as the sockets' close events are handled.
     await eventually(() => expect(mirror.exact()).toBe(false), { timeoutMs: 1000 })
     // Written while the copy heard nothing: the answer comes from Redis itself.
@@ -156,7 +99,7 @@ describe.runIf(redisOk)('Redis key mirror (the denylist copy)', () => {
     expect(await mirror.has('deny:during-cut')).toBe(true)
     expect(fallbackReads).toEqual(['deny:during-cut'])
 
-    await relay.restore()
+    relay.restore()
     await eventually(() => expect(mirror.exact()).toBe(true), { timeoutMs: 10_000 })
     fallbackReads.length = 0
     expect(await mirror.has('deny:during-cut')).toBe(true)
@@ -164,7 +107,7 @@ describe.runIf(redisOk)('Redis key mirror (the denylist copy)', () => {
   })
 
   it('stops trusting itself when pushes silently stop arriving (the canary does not come back)', async () => {
-    const relay = await startRelay()
+    const relay = await startTcpProxy(redisTarget())
     relays.push(relay)
     const { mirror, fallbackReads } = mirrorOf(`redis://127.0.0.1:${relay.port}`, 200)
     await eventually(() => expect(mirror.exact()).toBe(true))
