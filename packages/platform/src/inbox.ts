@@ -61,6 +61,27 @@ export function effectStatement<T extends EventType>(sql: string, values: (event
   }
 }
 
+/** The inbox claim's parameters for an event (consumer, event id, type), as inboxClaim() reads them. */
+export type ClaimRow = [consumer: string, eventId: string, eventType: string]
+
+export const claimRow = (consumer: string, event: Pick<EventEnvelope, 'id' | 'type'>): ClaimRow => [consumer, event.id, event.type]
+
+/**
+ * The inbox claim as a sub-statement (a WITH clause) of a statement that applies an event
+ * only when `when` holds of rows it has locked: three parameters from `$first` (a
+ * ClaimRow); it returns one row when it claimed the event and none when `when` does not
+ * hold or the event was claimed already (a concurrent duplicate's claim waits for the
+ * first one's uncommitted row, as in handleOnce). The effect must write only from it, and
+ * `when` must lock what it reads (FOR UPDATE), so that a claim made is an effect applied:
+ * the inbox row then commits if and only if the effect does, in one statement. When it
+ * claims nothing and the event is not a duplicate, the caller runs its general path
+ * (handleOnce), which makes the claim itself.
+ */
+export function inboxClaim(first: number, when: string): string {
+  return `INSERT INTO inbox (consumer, event_id, event_type)
+    SELECT $${first}::text, $${first + 1}::uuid, $${first + 2}::text WHERE ${when} ON CONFLICT DO NOTHING RETURNING 1`
+}
+
 type TransactionHandler<T extends EventType> = (client: PoolClient, event: EventEnvelope<T>) => Promise<void>
 
 /** One handler per consumed event type: given the transaction its effects must use, or a single statement. */

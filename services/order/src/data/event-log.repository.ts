@@ -17,11 +17,17 @@ export interface DeferredEvent {
   event: OrderEvent
 }
 
-/** Records an event that was ignored, or deferred until the order reaches the state it needs. */
+/**
+ * Records an event that was ignored, or deferred until the order reaches the state it
+ * needs; a deferral also marks the order (events_deferred, migration 0005), in the same
+ * statement. The caller holds the order's row lock when it defers.
+ */
 export async function logEvent(q: Queryable, e: LoggedEvent, outcome: 'ignored' | 'deferred', reason: string): Promise<void> {
   await q.query(
-    `INSERT INTO order_event_log (order_id, event_id, event_type, payload, outcome, reason, occurred_at)
-     VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7)`,
+    `WITH l AS (
+       INSERT INTO order_event_log (order_id, event_id, event_type, payload, outcome, reason, occurred_at)
+       VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7))
+     UPDATE orders SET events_deferred = true WHERE id = $1 AND $5 = 'deferred' AND NOT events_deferred`,
     [e.orderId, e.eventId, e.eventType, JSON.stringify(e.event), outcome, reason, e.occurredAt],
   )
 }

@@ -1,6 +1,7 @@
 import type { OrderPayment, OrderShipment, OrderStatus } from '@shop/contracts/order'
 import { type PoolClient, prepared, type Queryable } from '@shop/platform/db'
 import { idempotencyComplete } from '@shop/platform/idempotency'
+import { type ClaimRow, inboxClaim } from '@shop/platform/inbox'
 import { outboxInsert, type OutboxRow } from '@shop/platform/outbox'
 import type { OrderCursor } from '../domain/cursor.ts'
 import { ORDER_CHANGES_CHANNEL } from './order-changes.listener.ts'
@@ -213,6 +214,69 @@ export async function saveTransition(
     ]),
   )
   return { saved: rows[0].saved, deferredWaiting: rows[0].deferred_waiting }
+}
+
+/** What the order's state must be for saveClaimedTransition to write a transition computed from it. */
+export type RequiredState = Pick<OrderState, 'status' | 'payment' | 'shipment'>
+
+/** The effect of saveClaimedTransition: applied, a duplicate (the claim was there), or the order is not in the required state. */
+export type ClaimedOutcome = 'applied' | 'duplicate' | 'not_in_state'
+
+const SAVE_CLAIMED_TRANSITION = prepared(`
+  WITH o AS (
+    SELECT id FROM orders
+     WHERE id = $1 AND status = $2 AND payment IS NOT DISTINCT FROM $3::jsonb AND shipment IS NOT DISTINCT FROM $4::jsonb
+       AND NOT events_deferred
+       FOR UPDATE),
+  claim AS (${inboxClaim(5, 'EXISTS (SELECT 1 FROM o)')}),
+  s AS (
+    UPDATE orders SET status = $8, payment = $9::jsonb, shipment = $10::jsonb, updated_at = now(),
+           captured = CASE WHEN $9::jsonb->>'status' IN ('COMPLETED', 'PARTIALLY_REFUNDED', 'REFUNDED') THEN total ELSE 0 END,
+           refunded = COALESCE(($9::jsonb->>'refundedAmount')::bigint, 0)
+     WHERE id = $1 AND status = $2 AND EXISTS (SELECT 1 FROM claim) RETURNING id),
+  h AS (INSERT INTO order_history (order_id, status, reason) SELECT id, $11, $12 FROM s WHERE $11::text IS NOT NULL),
+  n AS (SELECT pg_notify('${ORDER_CHANGES_CHANNEL}', id::text) FROM s)
+  SELECT EXISTS (SELECT 1 FROM o) AS in_state,
+         EXISTS (SELECT 1 FROM claim) AS claimed,
+         (SELECT count(*) FROM n) AS notified,
+         CASE WHEN EXISTS (SELECT 1 FROM claim) AND NOT EXISTS (SELECT 1 FROM s)
+              THEN (SELECT 'claimed without its effect, order ' || id::text FROM o)::int END AS guard`)
+
+/**
+ * An event's inbox claim and its transition in one statement, which is one transaction:
+ * the order's row is locked and checked to be in `required` with no event deferred for it
+ * (events_deferred, read from the locked row); only then is the event claimed (`claim`,
+ * see inboxClaim), and only a claim writes `next`, its history line and the change
+ * notification (the summary totals follow from the orders trigger). `next` and `entry`
+ * must be the state machine's answer for `required`; the row's total is kept. The claim
+ * is written only with the effect: 'not_in_state' wrote nothing, and the caller takes the
+ * general path (handleOnce), which sees the order as it is.
+ */
+export async function saveClaimedTransition(
+  pool: Queryable,
+  claim: ClaimRow,
+  orderId: string,
+  required: RequiredState,
+  next: OrderState,
+  entry: HistoryEntry | null,
+): Promise<ClaimedOutcome> {
+  const json = (v: unknown) => (v ? JSON.stringify(v) : null)
+  const { rows } = await pool.query<{ in_state: boolean; claimed: boolean }>(
+    SAVE_CLAIMED_TRANSITION([
+      orderId,
+      required.status,
+      json(required.payment),
+      json(required.shipment),
+      ...claim,
+      next.status,
+      json(next.payment),
+      json(next.shipment),
+      entry?.status ?? null,
+      entry?.reason ?? null,
+    ]),
+  )
+  if (rows[0].claimed) return 'applied'
+  return rows[0].in_state ? 'duplicate' : 'not_in_state'
 }
 
 const FIND_ORDER = prepared(`SELECT ${ORDER_COLUMNS}, ${DETAIL_COLUMNS} FROM orders o WHERE id = $1`)

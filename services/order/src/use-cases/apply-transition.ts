@@ -1,9 +1,17 @@
-import type { PoolClient } from '@shop/platform/db'
+import type { Pool, PoolClient } from '@shop/platform/db'
+import type { ClaimRow } from '@shop/platform/inbox'
 import { createEvent } from '@shop/platform/events'
 import { enqueueEvent } from '@shop/platform/outbox'
 import { deferredEvents, logEvent, settleDeferred } from '../data/event-log.repository.ts'
-import { type LockedOrder, lockOrder, saveTransition } from '../data/order.repository.ts'
-import { type Applied, type Ignored, isIgnored, type OrderEvent, transition } from '../domain/order-state.ts'
+import {
+  type ClaimedOutcome,
+  type LockedOrder,
+  lockOrder,
+  type RequiredState,
+  saveClaimedTransition,
+  saveTransition,
+} from '../data/order.repository.ts'
+import { type Applied, type Ignored, isIgnored, type OrderEvent, transition, type TransitionResult } from '../domain/order-state.ts'
 
 /**
  * The one way an order's state changes: inside the caller's transaction, on a row
@@ -95,4 +103,34 @@ export async function applyOrderEvent(
   if (!isIgnored(r)) return 'applied'
   await logEvent(client, logged, r.retryLater ? 'deferred' : 'ignored', r.reason)
   return r.retryLater ? 'deferred' : 'ignored'
+}
+
+/**
+ * The usual case of an event in one statement (inbox claim, transition, history line,
+ * notification): the state machine's answer for the `required` state, written only if the
+ * order is in that state with no event deferred for it, and only with the event's claim.
+ * Anything else ('not_in_state': another state, a deferred event, an unknown order, or a
+ * transition that needs more than one statement) has written nothing, and the caller runs
+ * applyOrderEvent through handleOnce as for any event.
+ */
+export async function applyOrderEventInOneStatement(
+  pool: Pool,
+  claim: ClaimRow,
+  orderId: string,
+  required: RequiredState,
+  event: OrderEvent,
+): Promise<ClaimedOutcome> {
+  // The statement does not read the order's total: the answer must not depend on it.
+  const r = transition({ ...required, total: 0 }, event)
+  if (isIgnored(r) || !sameAnswer(r, transition({ ...required, total: 1 }, event))) return 'not_in_state'
+  // A cancellation announces itself through the outbox: that is write()'s work.
+  if (r.next.status === 'CANCELLED') return 'not_in_state'
+  return saveClaimedTransition(pool, claim, orderId, required, r.next, r.historyEntry)
+}
+
+function sameAnswer(a: Applied, b: TransitionResult): boolean {
+  if (isIgnored(b)) return false
+  const { total: _a, ...nextA } = a.next
+  const { total: _b, ...nextB } = b.next
+  return JSON.stringify([nextA, a.historyEntry]) === JSON.stringify([nextB, b.historyEntry])
 }
