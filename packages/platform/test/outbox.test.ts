@@ -3,7 +3,7 @@ import amqp from 'amqplib'
 import { type EventEnvelope, InvalidEvent } from '@shop/contracts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createRabbitBus, type RabbitBus } from '../src/bus-rabbitmq.ts'
-import { withTransaction } from '../src/db.ts'
+import { createPool, withTransaction } from '../src/db.ts'
 import { createEvent, DEFAULT_RETRY_DELAYS_MS } from '../src/events.ts'
 import { createOutboxRelay, enqueueEvent } from '../src/outbox.ts'
 import { createTestDatabase, eventually, serverAvailable, type TestDatabase, testAmqpUrl, uniqueName } from '../src/testing.ts'
@@ -115,6 +115,33 @@ describe.runIf(ok)('transactional outbox over RabbitMQ', () => {
     await eventually(async () => (await row(event.id))?.sent_at instanceof Date)
     expect(await relay.backlog()).toEqual({ count: 0, oldestAgeSeconds: null })
     await relay.stop()
+  })
+
+  it('a relay that dies between the broker confirm and the mark leaves the row unsent: the next relay publishes it again', async () => {
+    const event = productUpdated()
+    await withTransaction(db.pool, (client) => enqueueEvent(client, event))
+    // The relay's own connections, so that killing them is its crash alone.
+    const pool = createPool(db.url, { max: 2, applicationName: 'relay-that-dies' })
+    pool.on('error', () => {})
+    const dying: RabbitBus = {
+      ...bus,
+      publish: async (e) => {
+        await bus.publish(e)
+        // Confirmed by the broker; now the relay's process dies before it marks the row.
+        await db.pool.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'relay-that-dies'`)
+      },
+    }
+    try {
+      await expect(createOutboxRelay({ pool, bus: dying }).flushOnce()).rejects.toThrow()
+    } finally {
+      await pool.end()
+    }
+    await eventually(() => delivered(event.id) === 1)
+    expect(await row(event.id)).toMatchObject({ sent_at: null, attempts: 0 })
+
+    expect(await createOutboxRelay({ pool: db.pool, bus }).flushOnce()).toBe(1)
+    await eventually(() => delivered(event.id) === 2)
+    expect((await row(event.id))?.sent_at).toBeInstanceOf(Date)
   })
 
   it('two relays on one database deliver every row exactly once', async () => {
