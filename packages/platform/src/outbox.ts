@@ -87,40 +87,66 @@ export function createOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
   // Locking the batch opens the pass's transaction in the same round trip as BEGIN, and
   // stamping the sent rows travels with COMMIT (ids from our own uuid column, quoted).
   const lockBatch = `BEGIN; SELECT id, envelope FROM outbox WHERE sent_at IS NULL ORDER BY seq LIMIT ${batchSize} FOR UPDATE SKIP LOCKED`
-  const markSentAndCommit = (ids: string[]) =>
-    `UPDATE outbox SET sent_at = now(), attempts = attempts + 1 WHERE id = ANY(${literal(`{${ids.join(',')}}`)}::uuid[]); COMMIT`
+  const markSent = (ids: string[]) =>
+    ids.length === 0 ? '' : `UPDATE outbox SET sent_at = now(), attempts = attempts + 1 WHERE id = ANY(${literal(`{${ids.join(',')}}`)}::uuid[]); `
+  /** Whether the last batch publishBatches() handled was sent in full (more rows may wait). */
+  let lastBatchFull = false
 
-  async function flushOnce(): Promise<number> {
+  type Locked = QueryResult<{ id: string; envelope: EventEnvelope }>
+
+  /**
+   * Publishes a batch, and with `chain` the ones after it on the same connection: a batch
+   * sent in full, or one during which a poke came (a row may have committed after its
+   * lock), is marked sent and committed in the round trip that locks the next batch, so
+   * while rows keep coming a batch costs one round trip instead of two. The marks still
+   * follow the broker's confirms, and a chain ends with a batch that is not full.
+   */
+  async function publishBatches(chain: boolean): Promise<number> {
     const client = await pool.connect()
     let failure: unknown = null
+    let sent = 0
+    lastBatchFull = false
     try {
-      const [, locked] = (await client.query(lockBatch)) as unknown as QueryResult<{ id: string; envelope: EventEnvelope }>[]
-      const rows = locked.rows
-      // Published back to back on one channel, so the broker still receives them in seq
-      // order; waiting for each confirm before the next would cap throughput at one round trip per row.
-      const results = await Promise.allSettled(rows.map((r) => bus.publish(r.envelope)))
-      const ok = rows.filter((_, i) => results[i].status === 'fulfilled').map((r) => r.id)
-      const failed = rows.flatMap((r, i) => {
-        const res = results[i]
-        return res.status === 'rejected' ? [{ id: r.id, err: res.reason as unknown }] : []
-      })
-      if (failed.length > 0) {
-        await client.query(
-          `UPDATE outbox SET attempts = attempts + 1, last_error = f.err
-           FROM unnest($1::uuid[], $2::text[]) AS f(id, err) WHERE outbox.id = f.id`,
-          [failed.map((f) => f.id), failed.map((f) => errorMessage(f.err))],
-        )
+      let rows = ((await client.query(lockBatch)) as unknown as Locked[])[1].rows
+      for (;;) {
+        if (rows.length === 0) {
+          lastBatchFull = false
+          await client.query('COMMIT')
+          return sent
+        }
+        // Published back to back on one channel, so the broker still receives them in seq
+        // order; waiting for each confirm before the next would cap throughput at one round trip per row.
+        const results = await Promise.allSettled(rows.map((r) => bus.publish(r.envelope)))
+        const ok = rows.filter((_, i) => results[i].status === 'fulfilled').map((r) => r.id)
+        const failed = rows.flatMap((r, i) => {
+          const res = results[i]
+          return res.status === 'rejected' ? [{ id: r.id, err: res.reason as unknown }] : []
+        })
+        if (failed.length > 0) {
+          await client.query(
+            `UPDATE outbox SET attempts = attempts + 1, last_error = f.err
+             FROM unnest($1::uuid[], $2::text[]) AS f(id, err) WHERE outbox.id = f.id`,
+            [failed.map((f) => f.id), failed.map((f) => errorMessage(f.err))],
+          )
+        }
+        for (const f of failed) {
+          // A row the contract rejects can never be sent: it stays visible in the backlog
+          // without holding back the relay. Any other failure means the broker is unwell.
+          if (f.err instanceof InvalidEvent) logger.error({ eventId: f.id, err: errorMessage(f.err) }, 'outbox row is not a valid event')
+          else failure ??= f.err
+        }
+        lastBatchFull = ok.length >= batchSize
+        const next = chain && running && failure === null && (lastBatchFull || poked)
+        // A poke from here on may be a row the next lock does not see: run() looks again for it.
+        if (next) poked = false
+        const done = (await client.query(`${markSent(ok)}COMMIT${next ? `; ${lockBatch}` : ''}`)) as unknown as Locked | Locked[]
+        sent += ok.length
+        if (ok.length > 0 && opts.onSent) opts.onSent(rows.filter((_, i) => results[i].status === 'fulfilled').map((r) => r.envelope))
+        if (failure) throw failure
+        if (!next) return sent
+        const all = done as Locked[]
+        rows = all[all.length - 1].rows
       }
-      for (const f of failed) {
-        // A row the contract rejects can never be sent: it stays visible in the backlog
-        // without holding back the relay. Any other failure means the broker is unwell.
-        if (f.err instanceof InvalidEvent) logger.error({ eventId: f.id, err: errorMessage(f.err) }, 'outbox row is not a valid event')
-        else failure ??= f.err
-      }
-      await client.query(ok.length > 0 ? markSentAndCommit(ok) : 'COMMIT')
-      if (ok.length > 0 && opts.onSent) opts.onSent(rows.filter((_, i) => results[i].status === 'fulfilled').map((r) => r.envelope))
-      if (failure) throw failure
-      return ok.length
     } catch (err) {
       if (err !== failure) await client.query('ROLLBACK').catch(() => {})
       throw err
@@ -128,6 +154,8 @@ export function createOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
       client.release()
     }
   }
+
+  const flushOnce = (): Promise<number> => publishBatches(false)
 
   async function purge() {
     lastPurge = Date.now()
@@ -161,9 +189,10 @@ export function createOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
       poked = false
       let delay = pollIntervalMs
       try {
-        const n = lookFirst && !(await anyUnsent()) ? 0 : await flushOnce()
+        lastBatchFull = false
+        if (!lookFirst || (await anyUnsent())) await publishBatches(true)
         failures = 0
-        if (n >= batchSize) delay = 0
+        if (lastBatchFull) delay = 0
         if (Date.now() - lastPurge >= purgeIntervalMs) await purge()
       } catch (err) {
         failures++

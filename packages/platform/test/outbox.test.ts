@@ -166,6 +166,74 @@ describe.runIf(ok)('transactional outbox over RabbitMQ', () => {
     expect(rows[0].n).toBe(0)
   })
 
+  it('a running relay works through a backlog in chained batches: every row once, marked, no transaction left open', async () => {
+    const events = Array.from({ length: 25 }, productUpdated)
+    await withTransaction(db.pool, async (client) => {
+      for (const e of events) await enqueueEvent(client, e)
+    })
+    const pool = createPool(db.url, { max: 2, applicationName: 'chaining-relay' })
+    const relay = createOutboxRelay({ pool, bus, batchSize: 10, pollIntervalMs: 60_000 })
+    try {
+      relay.start()
+      relay.poke()
+      await eventually(() => events.every((e) => delivered(e.id) >= 1), { timeoutMs: 10_000 })
+      await eventually(async () => (await relay.backlog()).count === 0)
+      // The chain ended with the batch of 5: its COMMIT closed the transaction the last lock opened.
+      await eventually(async () => {
+        const { rows } = await db.pool.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'chaining-relay' AND state <> 'idle'`,
+        )
+        return rows[0].n === 0
+      })
+    } finally {
+      await relay.stop()
+      await pool.end()
+    }
+    await sleep(200)
+    expect(events.filter((e) => delivered(e.id) !== 1)).toEqual([])
+  })
+
+  it('a relay that dies in a chain loses no row: the batch marked with the next lock stays sent, the next batch is published again', async () => {
+    const events = Array.from({ length: 6 }, productUpdated)
+    await withTransaction(db.pool, async (client) => {
+      for (const e of events) await enqueueEvent(client, e)
+    })
+    const pool = createPool(db.url, { max: 2, applicationName: 'chain-that-dies' })
+    pool.on('error', () => {})
+    let published = 0
+    const dying: RabbitBus = {
+      ...bus,
+      publish: async (e) => {
+        await bus.publish(e)
+        // The fourth row is the first of the second batch: confirmed, then the process dies.
+        if (++published === 4) await db.pool.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'chain-that-dies'`)
+      },
+    }
+    const relay = createOutboxRelay({ pool, bus: dying, batchSize: 3, pollIntervalMs: 60_000 })
+    try {
+      relay.start()
+      relay.poke()
+      await eventually(async () => events.slice(3).some((e) => delivered(e.id) >= 1))
+      await relay.stop()
+    } finally {
+      await pool.end()
+    }
+    await eventually(async () => {
+      const { rows } = await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox WHERE id = ANY($1::uuid[]) AND sent_at IS NOT NULL', [
+        events.slice(0, 3).map((e) => e.id),
+      ])
+      return rows[0].n === 3
+    })
+    const unsent = await db.pool.query<{ id: string }>('SELECT id FROM outbox WHERE id = ANY($1::uuid[]) AND sent_at IS NULL', [events.map((e) => e.id)])
+    expect(unsent.rows.map((r) => r.id).sort()).toEqual(events.slice(3).map((e) => e.id).sort())
+
+    expect(await createOutboxRelay({ pool: db.pool, bus }).flushOnce()).toBe(3)
+    // The second batch went to the broker back to back before the process died: each row of it twice, the first batch once.
+    await eventually(() => events.slice(3).every((e) => delivered(e.id) === 2))
+    await sleep(200)
+    expect(events.map((e) => delivered(e.id))).toEqual([1, 1, 1, 2, 2, 2])
+  })
+
   it('skips rows another relay holds locked instead of sending them too', async () => {
     const events = Array.from({ length: 6 }, productUpdated)
     await withTransaction(db.pool, async (client) => {
