@@ -6,7 +6,7 @@ import { createMemoryBus } from '../src/bus-memory.ts'
 import { createRabbitBus, type RabbitBus } from '../src/bus-rabbitmq.ts'
 import { createPool, type PoolClient } from '../src/db.ts'
 import { createEvent } from '../src/events.ts'
-import { effectStatement, handleOnce, subscribeHandlers } from '../src/inbox.ts'
+import { claimRow, effectStatement, handleOnce, inboxClaim, subscribeHandlers } from '../src/inbox.ts'
 import { createTestDatabase, eventually, serverAvailable, type TestDatabase, testAmqpUrl, uniqueName } from '../src/testing.ts'
 import { startTcpProxy } from '../src/testing-proxy.ts'
 
@@ -133,6 +133,39 @@ describe('inbox effectStatement', () => {
     await expect(broken.run(db.pool, 'mirror', event)).rejects.toThrow('unreadable')
     expect((await db.pool.query('SELECT 1 FROM inbox WHERE event_id = $1', [event.id])).rowCount).toBe(0)
     expect(await record.run(db.pool, 'mirror', event)).toBe('applied')
+  })
+})
+
+describe('inboxClaim', () => {
+  // A claim made only while a gate row is open (what a state check on a locked row is to a service).
+  const claimWhenOpen = `WITH g AS (SELECT 1 FROM gates WHERE id = $1 AND open FOR UPDATE),
+    claim AS (${inboxClaim(2, 'EXISTS (SELECT 1 FROM g)')}),
+    effect AS (INSERT INTO effects (event_id, consumer) SELECT $3::uuid, $2 FROM claim)
+    SELECT EXISTS (SELECT 1 FROM g) AS fits, EXISTS (SELECT 1 FROM claim) AS claimed`
+  const run = async (gate: number, event: EventEnvelope) =>
+    (await db.pool.query<{ fits: boolean; claimed: boolean }>(claimWhenOpen, [gate, ...claimRow('gated', event)])).rows[0]
+
+  beforeAll(async () => {
+    await db.pool.query('CREATE TABLE gates (id int PRIMARY KEY, open boolean NOT NULL)')
+    await db.pool.query('INSERT INTO gates VALUES (1, true), (2, false)')
+  })
+
+  it('claims, with its effect, only when its condition holds; a claim made is a duplicate next time', async () => {
+    const event = productUpdated()
+    expect(await run(2, event)).toEqual({ fits: false, claimed: false })
+    expect((await db.pool.query('SELECT 1 FROM inbox WHERE event_id = $1', [event.id])).rowCount).toBe(0)
+    expect(await run(1, event)).toEqual({ fits: true, claimed: true })
+    expect(await run(1, event)).toEqual({ fits: true, claimed: false })
+    expect(await effects(event)).toBe(1)
+    // The general path agrees: the event is claimed.
+    expect(await handleOnce(db.pool, 'gated', event, applyEffect('gated', event))).toBe('duplicate')
+  })
+
+  it('concurrent deliveries claim once', async () => {
+    const event = productUpdated()
+    const results = await Promise.all([1, 2, 3, 4].map(() => run(1, event)))
+    expect(results.filter((r) => r.claimed)).toHaveLength(1)
+    expect(await effects(event)).toBe(1)
   })
 })
 
