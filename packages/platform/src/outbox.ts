@@ -99,7 +99,8 @@ export function createOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
    * sent in full, or one during which a poke came (a row may have committed after its
    * lock), is marked sent and committed in the round trip that locks the next batch, so
    * while rows keep coming a batch costs one round trip instead of two. The marks still
-   * follow the broker's confirms, and a chain ends with a batch that is not full.
+   * follow the broker's confirms, and a chain ends with a batch that is not full (or on
+   * stop(), a broker failure, or a purge due).
    */
   async function publishBatches(chain: boolean): Promise<number> {
     const client = await pool.connect()
@@ -136,7 +137,8 @@ export function createOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
           else failure ??= f.err
         }
         lastBatchFull = ok.length >= batchSize
-        const next = chain && running && failure === null && (lastBatchFull || poked)
+        // A chain gives way when the purge is due: run() does it between passes.
+        const next = chain && running && failure === null && (lastBatchFull || poked) && Date.now() - lastPurge < purgeIntervalMs
         // A poke from here on may be a row the next lock does not see: run() looks again for it.
         if (next) poked = false
         const done = (await client.query(`${markSent(ok)}COMMIT${next ? `; ${lockBatch}` : ''}`)) as unknown as Locked | Locked[]

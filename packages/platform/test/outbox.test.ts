@@ -234,6 +234,34 @@ describe.runIf(ok)('transactional outbox over RabbitMQ', () => {
     expect(events.map((e) => delivered(e.id))).toEqual([1, 1, 1, 2, 2, 2])
   })
 
+  it('a relay kept busy by pokes still purges sent rows on time: its chain gives way to the purge', async () => {
+    // A broker slow to confirm: every batch sees commits poked while it waits, so the chain never runs dry.
+    const slow: RabbitBus = { ...bus, publish: async (e) => (await sleep(20), bus.publish(e)) }
+    const relay = createOutboxRelay({ pool: db.pool, bus: slow, pollIntervalMs: 60_000, retentionMs: 0, purgeIntervalMs: 100 })
+    const first = productUpdated()
+    await withTransaction(db.pool, (client) => enqueueEvent(client, first))
+    relay.start()
+    relay.poke()
+    let producing = true
+    const producer = (async () => {
+      while (producing) {
+        await withTransaction(db.pool, (client) => enqueueEvent(client, productUpdated()))
+        relay.poke()
+      }
+    })()
+    try {
+      await eventually(() => delivered(first.id) === 1)
+      await eventually(async () => (await row(first.id)) === undefined, { timeoutMs: 5_000 })
+    } finally {
+      producing = false
+      await producer
+      await relay.stop()
+      // What the producer added last goes out now, so the tests after this one start from an empty outbox.
+      const drain = createOutboxRelay({ pool: db.pool, bus })
+      while ((await drain.flushOnce()) > 0);
+    }
+  })
+
   it('skips rows another relay holds locked instead of sending them too', async () => {
     const events = Array.from({ length: 6 }, productUpdated)
     await withTransaction(db.pool, async (client) => {
