@@ -72,8 +72,26 @@ export interface IdempotentResponse<T> extends HandlerResponse<T> {
   replayed: boolean
 }
 
+/**
+ * A handler's first statement that claims the key too (idempotencyClaim(n) in its WITH,
+ * `claimRow` its parameters from $n): it returns the claim's token, null when the key was
+ * not claimed, and whatever else it found. Its effect must be conditioned on the claim
+ * (EXISTS on that CTE), so a request that did not get the key has changed nothing.
+ */
+export type ClaimingStatement<F> = (claimRow: unknown[]) => Promise<{ token: string | null; found: F }>
+
 export interface IdempotencyStore {
   run<T>(req: IdempotentRequest, handler: (claim: IdempotencyClaim) => Promise<HandlerResponse<T>>): Promise<IdempotentResponse<T>>
+  /**
+   * run() whose claim travels with the handler's first statement (`first`), sparing the
+   * request a round trip and a commit; `handler` is given what that statement found.
+   * Duplicates wait and replay as with run().
+   */
+  runClaiming<T, F>(
+    req: IdempotentRequest,
+    first: ClaimingStatement<F>,
+    handler: (claim: IdempotencyClaim, found: F) => Promise<HandlerResponse<T>>,
+  ): Promise<IdempotentResponse<T>>
   /** Deletes expired rows; returns how many. */
   purgeExpired(): Promise<number>
 }
@@ -113,25 +131,47 @@ export function requestFingerprint(parts: { method: string; path: string; body: 
 
 const IN_PROGRESS_DETAIL = 'a request with this Idempotency-Key is still in progress'
 
-// The two statements every keyed request runs (claim, then complete), prepared once per connection.
-const CLAIM = prepared(
-  `INSERT INTO idempotency_keys (scope, key, request_hash, state, expires_at)
-   VALUES ($1, $2, $3, 'in_progress', now() + $4 * interval '1 millisecond')
+/**
+ * The INSERT that claims a key, from four parameters starting at `$first` (the claimRow a
+ * store's runClaiming() passes): it returns the claim's token (`token`) when this request
+ * took the key, no row when another holds it. It can go in the WITH clause of a handler's
+ * first statement, whose effect must then be conditioned on it having a row.
+ */
+export function idempotencyClaim(first: number): string {
+  const p = (i: number) => `$${first + i}`
+  return `INSERT INTO idempotency_keys (scope, key, request_hash, state, expires_at)
+   VALUES (${p(0)}::text, ${p(1)}::text, ${p(2)}::text, 'in_progress', now() + ${p(3)}::float8 * interval '1 millisecond')
    ON CONFLICT (scope, key) DO NOTHING
-   RETURNING created_at::text AS token`,
-)
+   RETURNING created_at::text AS token`
+}
+
+// The two statements every keyed request runs (claim, then complete), prepared once per connection.
+const CLAIM = prepared(idempotencyClaim(1))
+/** How idempotencyComplete() reads the effect's statement, when the answer depends on it. */
+export interface CompleteOptions {
+  /** A FROM item (the effect's CTE) the UPDATE joins: with no row there, no answer is stored. */
+  from?: string
+  /** A further condition, over `from`'s columns. */
+  when?: string
+  /** The stored body as an SQL expression of the body parameter (a jsonb), e.g. to set a member from `from`. */
+  body?: (param: string) => string
+}
+
 /**
  * The UPDATE that stores a claim's answer, from seven parameters starting at `$first` (an
  * IdempotencyClaim's answerRow()). Like outboxInsert(), it can go in the WITH clause of the
  * statement that writes the effect, so both commit as one statement. It changes nothing
  * when the claim is no longer this request's (its lease lapsed and another took the key).
  */
-export function idempotencyComplete(first: number): string {
+export function idempotencyComplete(first: number, opts: CompleteOptions = {}): string {
   const p = (i: number) => `$${first + i}`
+  const body = opts.body ? opts.body(`${p(4)}::jsonb`) : `${p(4)}::jsonb`
   return `UPDATE idempotency_keys
-      SET state = 'completed', response_status = ${p(3)}::int, response_body = ${p(4)}::jsonb,
-          response_headers = ${p(5)}::jsonb, expires_at = now() + ${p(6)}::float8 * interval '1 millisecond'
-    WHERE scope = ${p(0)}::text AND key = ${p(1)}::text AND created_at = ${p(2)}::timestamptz AND state = 'in_progress'`
+      SET state = 'completed', response_status = ${p(3)}::int, response_body = ${body},
+          response_headers = ${p(5)}::jsonb, expires_at = now() + ${p(6)}::float8 * interval '1 millisecond'${opts.from ? `
+     FROM ${opts.from}` : ''}
+    WHERE idempotency_keys.scope = ${p(0)}::text AND idempotency_keys.key = ${p(1)}::text
+      AND idempotency_keys.created_at = ${p(2)}::timestamptz AND idempotency_keys.state = 'in_progress'${opts.when ? ` AND (${opts.when})` : ''}`
 }
 
 const COMPLETE = prepared(idempotencyComplete(1))
@@ -145,9 +185,10 @@ export function createIdempotencyStore(pool: pg.Pool, opts: IdempotencyStoreOpti
 
   // created_at as text is the claim's token: it keeps the microseconds a JS Date drops,
   // so a request whose lease lapsed cannot complete or delete its successor's claim.
-  async function claim(req: IdempotentRequest): Promise<string | null> {
-    const { rows } = await pool.query<{ token: string }>(CLAIM([req.scope, req.key, req.fingerprint, lockMs]))
-    return rows[0]?.token ?? null
+  const claimRow = (req: IdempotentRequest): unknown[] => [req.scope, req.key, req.fingerprint, lockMs]
+  const plainClaim: ClaimingStatement<undefined> = async (row) => {
+    const { rows } = await pool.query<{ token: string }>(CLAIM(row))
+    return { token: rows[0]?.token ?? null, found: undefined }
   }
 
   async function read(req: IdempotentRequest): Promise<Row | undefined> {
@@ -202,38 +243,45 @@ export function createIdempotencyStore(pool: pg.Pool, opts: IdempotencyStoreOpti
     return { ...response, replayed: false }
   }
 
-  return {
-    async run<T>(req: IdempotentRequest, handler: (claim: IdempotencyClaim) => Promise<HandlerResponse<T>>): Promise<IdempotentResponse<T>> {
-      const deadline = Date.now() + waitMs
-      for (;;) {
-        const token = await claim(req)
-        if (token) return owned(req, token, handler)
-        const row = await read(req)
-        // Gone since the insert (its request failed): try to claim it again.
-        if (!row) continue
-        if (row.expired) {
-          // Only an expired row is removed, so a fresh claim made meanwhile survives;
-          // the following INSERT still lets exactly one contender win.
-          await pool.query('DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 AND expires_at <= now()', [
-            req.scope,
-            req.key,
-          ])
-          continue
-        }
-        if (row.request_hash !== req.fingerprint) throw new IdempotencyKeyReuse()
-        if (row.state === 'completed') {
-          return {
-            status: row.response_status as number,
-            body: row.response_body as T,
-            ...(row.response_headers ? { headers: row.response_headers } : {}),
-            replayed: true,
-          }
-        }
-        const left = deadline - Date.now()
-        if (left <= 0) throw new Conflict(IN_PROGRESS_DETAIL)
-        await sleep(Math.min(pollMs, left))
+  async function runClaiming<T, F>(
+    req: IdempotentRequest,
+    first: ClaimingStatement<F>,
+    handler: (claim: IdempotencyClaim, found: F) => Promise<HandlerResponse<T>>,
+  ): Promise<IdempotentResponse<T>> {
+    const deadline = Date.now() + waitMs
+    for (;;) {
+      const { token, found } = await first(claimRow(req))
+      if (token) return owned(req, token, (claim) => handler(claim, found))
+      const row = await read(req)
+      // Gone since the insert (its request failed): try to claim it again.
+      if (!row) continue
+      if (row.expired) {
+        // Only an expired row is removed, so a fresh claim made meanwhile survives;
+        // the following INSERT still lets exactly one contender win.
+        await pool.query('DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 AND expires_at <= now()', [
+          req.scope,
+          req.key,
+        ])
+        continue
       }
-    },
+      if (row.request_hash !== req.fingerprint) throw new IdempotencyKeyReuse()
+      if (row.state === 'completed') {
+        return {
+          status: row.response_status as number,
+          body: row.response_body as T,
+          ...(row.response_headers ? { headers: row.response_headers } : {}),
+          replayed: true,
+        }
+      }
+      const left = deadline - Date.now()
+      if (left <= 0) throw new Conflict(IN_PROGRESS_DETAIL)
+      await sleep(Math.min(pollMs, left))
+    }
+  }
+
+  return {
+    run: (req, handler) => runClaiming(req, plainClaim, (claim) => handler(claim)),
+    runClaiming,
 
     async purgeExpired() {
       const { rowCount } = await pool.query('DELETE FROM idempotency_keys WHERE expires_at <= now()')

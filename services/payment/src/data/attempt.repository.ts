@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import type { PaymentMethod } from '@shop/contracts/payment'
 import { prepared, type Queryable } from '@shop/platform/db'
+import { idempotencyClaim } from '@shop/platform/idempotency'
+import { PAYMENT_COLUMNS, type PaymentRow } from './payment.repository.ts'
 
 /** The payment_attempts table: one row per charge sent (or about to be sent) to the PG. */
 
@@ -19,15 +21,26 @@ export interface AttemptRow {
   status: AttemptStatus
 }
 
+/** An attempt just started, with its payment as the claim left it (PROCESSING). */
+export interface StartedAttempt extends AttemptRow {
+  claimed: PaymentRow
+}
+
 const COLUMNS = `a.id, a.payment_id AS "paymentId", p.order_id AS "orderId", p.user_id AS "userId", a.pg_key AS "pgKey",
   a.request_key AS "requestKey", a.method, a.amount, a.status`
 
-const START_ATTEMPT = prepared(`
-  WITH claimed AS (
+/** The claim of a payment (`which`: its WHERE) for one charge, and the attempt it starts: parameters $1–$6, the payment as claimed out. */
+const startAttemptSql = (which: string, claimFirst = false) => `
+  WITH ${claimFirst ? `k AS (${idempotencyClaim(8)}),\n  ` : ''}claimed AS (
     UPDATE payments SET status = 'PROCESSING', method = $5, updated_at = now()
-     WHERE id = $2 AND status IN ('READY', 'FAILED') AND expires_at > now() RETURNING id)
-  INSERT INTO payment_attempts (id, payment_id, pg_key, request_key, method, amount, status)
-  SELECT $1, id, $3, $4, $5, $6, 'PENDING' FROM claimed`)
+     WHERE ${which} AND status IN ('READY', 'FAILED') AND expires_at > now()${claimFirst ? ' AND EXISTS (SELECT 1 FROM k)' : ''}
+    RETURNING ${PAYMENT_COLUMNS}),
+  attempt AS (
+    INSERT INTO payment_attempts (id, payment_id, pg_key, request_key, method, amount, status)
+    SELECT $1, id, $3, $4, $5, $6, 'PENDING' FROM claimed)
+  ${claimFirst ? 'SELECT k.token, claimed.* FROM k LEFT JOIN claimed ON true' : 'SELECT * FROM claimed'}`
+
+const START_ATTEMPT = prepared(startAttemptSql('id = $2'))
 
 /**
  * Claims the payment for one charge and starts its attempt, in one statement: READY or
@@ -39,39 +52,62 @@ const START_ATTEMPT = prepared(`
 export async function startAttempt(
   db: Queryable,
   a: { paymentId: string; orderId: string; userId: string; requestKey: string | null; method: PaymentMethod; amount: number },
-): Promise<AttemptRow | null> {
+): Promise<StartedAttempt | null> {
   const id = randomUUID()
   const pgKey = `charge-${id}`
-  const { rowCount } = await db.query(START_ATTEMPT([id, a.paymentId, pgKey, a.requestKey, a.method, a.amount]))
-  if (rowCount !== 1) return null
-  return { id, ...a, pgKey, status: 'PENDING' }
+  const { rows } = await db.query<PaymentRow>(START_ATTEMPT([id, a.paymentId, pgKey, a.requestKey, a.method, a.amount]))
+  if (!rows[0]) return null
+  return { id, ...a, pgKey, status: 'PENDING', claimed: rows[0] }
 }
 
-const START_ATTEMPT_FOR_ORDER = prepared(`
-  WITH claimed AS (
-    UPDATE payments SET status = 'PROCESSING', method = $5, updated_at = now()
-     WHERE order_id = $2 AND user_id = $7 AND amount = $6 AND status IN ('READY', 'FAILED') AND expires_at > now()
-    RETURNING id)
-  INSERT INTO payment_attempts (id, payment_id, pg_key, request_key, method, amount, status)
-  SELECT $1, id, $3, $4, $5, $6, 'PENDING' FROM claimed
-  RETURNING payment_id`)
+const FOR_ORDER = 'order_id = $2 AND user_id = $7 AND amount = $6'
+const START_ATTEMPT_FOR_ORDER = prepared(startAttemptSql(FOR_ORDER))
+const CLAIM_KEY_AND_START_ATTEMPT = prepared(startAttemptSql(FOR_ORDER, true))
+
+interface ForOrder {
+  orderId: string
+  userId: string
+  requestKey: string
+  method: PaymentMethod
+  amount: number
+}
+
+function attemptForOrder(id: string, pgKey: string, a: ForOrder, claimed: PaymentRow | undefined): StartedAttempt | null {
+  return claimed?.id ? { id, paymentId: claimed.id, ...a, pgKey, status: 'PENDING', claimed } : null
+}
 
 /**
  * startAttempt for the usual request, straight from what it names: the order's payment,
  * when it belongs to the user, is for exactly this amount and is payable. Null when any
  * of that does not hold (nothing changed); the caller then finds out which.
  */
-export async function startAttemptForOrder(
-  db: Queryable,
-  a: { orderId: string; userId: string; requestKey: string; method: PaymentMethod; amount: number },
-): Promise<AttemptRow | null> {
+export async function startAttemptForOrder(db: Queryable, a: ForOrder): Promise<StartedAttempt | null> {
   const id = randomUUID()
   const pgKey = `charge-${id}`
-  const { rows } = await db.query<{ payment_id: string }>(
-    START_ATTEMPT_FOR_ORDER([id, a.orderId, pgKey, a.requestKey, a.method, a.amount, a.userId]),
+  const { rows } = await db.query<PaymentRow>(START_ATTEMPT_FOR_ORDER([id, a.orderId, pgKey, a.requestKey, a.method, a.amount, a.userId]))
+  return attemptForOrder(id, pgKey, a, rows[0])
+}
+
+/**
+ * startAttemptForOrder in the statement that claims the request's Idempotency-Key
+ * (`claimRow`, an IdempotencyStore's ClaimingStatement parameters): the payment is
+ * claimed only by the request that took the key, so a duplicate of it claims nothing
+ * and waits for its answer. `token` is null when the key was not taken (nothing changed),
+ * `attempt` null when the payment could not be claimed (the key was, all the same).
+ */
+export async function claimKeyAndStartAttempt(
+  db: Queryable,
+  a: ForOrder,
+  claimRow: unknown[],
+): Promise<{ token: string | null; attempt: StartedAttempt | null }> {
+  const id = randomUUID()
+  const pgKey = `charge-${id}`
+  const { rows } = await db.query<PaymentRow & { token: string }>(
+    CLAIM_KEY_AND_START_ATTEMPT([id, a.orderId, pgKey, a.requestKey, a.method, a.amount, a.userId, ...claimRow]),
   )
-  if (!rows[0]) return null
-  return { id, paymentId: rows[0].payment_id, ...a, pgKey, status: 'PENDING' }
+  if (!rows[0]) return { token: null, attempt: null }
+  const { token, ...claimed } = rows[0]
+  return { token, attempt: attemptForOrder(id, pgKey, a, claimed) }
 }
 
 /**

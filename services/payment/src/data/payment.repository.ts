@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { PaymentMethod, PaymentStatus } from '@shop/contracts/payment'
 import { prepared, type Queryable } from '@shop/platform/db'
+import { idempotencyComplete } from '@shop/platform/idempotency'
 import { outboxInsert, type OutboxRow } from '@shop/platform/outbox'
 import type { AttemptStatus } from './attempt.repository.ts'
 
@@ -23,7 +24,8 @@ export interface PaymentRow {
   cancelReason: string | null
 }
 
-const COLUMNS = `id, order_id AS "orderId", user_id AS "userId", amount, refunded_amount AS "refundedAmount",
+/** The payments columns as a PaymentRow reads them. */
+export const PAYMENT_COLUMNS = `id, order_id AS "orderId", user_id AS "userId", amount, refunded_amount AS "refundedAmount",
   status, method, approved_at AS "approvedAt", pg_transaction_id AS "pgTransactionId",
   failure_code AS "failureCode", failure_message AS "failureMessage", expires_at AS "expiresAt",
   cancel_requested AS "cancelRequested", cancel_reason AS "cancelReason"`
@@ -55,7 +57,7 @@ export const preparedValues = (o: PreparedOrder): unknown[] => [randomUUID(), o.
 /** The upsert gated by an inbox claim, for the order.created handler (effectStatement): parameters from $4. */
 export const PREPARE_ON_CLAIM = preparePayment(4, 'claim')
 
-const INSERT_PREPARED = prepared(`${preparePayment(1, '(SELECT 1) AS one')} RETURNING ${COLUMNS}`)
+const INSERT_PREPARED = prepared(`${preparePayment(1, '(SELECT 1) AS one')} RETURNING ${PAYMENT_COLUMNS}`)
 
 /** Prepares the READY payment of an order unless it has one (see preparePayment); returns the row when this call wrote it. */
 export async function insertPrepared(db: Queryable, o: PreparedOrder): Promise<PaymentRow | undefined> {
@@ -77,20 +79,20 @@ export async function insertCancelled(db: Queryable, o: { orderId: string; userI
 }
 
 export async function findPayment(db: Queryable, id: string, opts: { forUpdate?: boolean } = {}): Promise<PaymentRow | undefined> {
-  const { rows } = await db.query<PaymentRow>(`SELECT ${COLUMNS} FROM payments WHERE id = $1${opts.forUpdate ? ' FOR UPDATE' : ''}`, [id])
+  const { rows } = await db.query<PaymentRow>(`SELECT ${PAYMENT_COLUMNS} FROM payments WHERE id = $1${opts.forUpdate ? ' FOR UPDATE' : ''}`, [id])
   return rows[0]
 }
 
 export async function findPaymentByOrder(db: Queryable, orderId: string, opts: { forUpdate?: boolean } = {}): Promise<PaymentRow | undefined> {
   const { rows } = await db.query<PaymentRow>(
-    `SELECT ${COLUMNS} FROM payments WHERE order_id = $1${opts.forUpdate ? ' FOR UPDATE' : ''}`,
+    `SELECT ${PAYMENT_COLUMNS} FROM payments WHERE order_id = $1${opts.forUpdate ? ' FOR UPDATE' : ''}`,
     [orderId],
   )
   return rows[0]
 }
 
 const FIND_FOR_REQUEST = prepared(`
-  SELECT ${COLUMNS},
+  SELECT ${PAYMENT_COLUMNS},
          (SELECT a.status FROM payment_attempts a WHERE a.payment_id = payments.id AND a.request_key = $2
            ORDER BY a.started_at DESC LIMIT 1) AS "ownAttempt"
     FROM payments WHERE order_id = $1`)
@@ -129,7 +131,7 @@ const SETTLE_CHARGE = prepared(`
            method = COALESCE($7, method), approved_at = COALESCE($8, approved_at),
            pg_transaction_id = COALESCE($4, pg_transaction_id), failure_code = $5, failure_message = $6, updated_at = now()
      WHERE id = $1 AND status = 'PROCESSING' AND EXISTS (SELECT 1 FROM a)
-    RETURNING ${COLUMNS}),
+    RETURNING ${PAYMENT_COLUMNS}),
   e AS (${outboxInsert(9, 'EXISTS (SELECT 1 FROM p)')})
   SELECT EXISTS (SELECT 1 FROM a) AS settled, p.* FROM (SELECT 1) AS one LEFT JOIN p ON true`)
 
@@ -166,6 +168,80 @@ export async function settleChargeRows(
   return payment.id ? { settled, payment } : { settled }
 }
 
+const SETTLE_CHARGE_ANSWERED = prepared(`
+  WITH a AS (
+    UPDATE payment_attempts SET status = $3, pg_transaction_id = $4, failure_code = $5, failure_message = $6, finished_at = now()
+     WHERE id = $2 AND status IN ('PENDING', 'UNKNOWN') AND EXISTS (SELECT 1 FROM payments WHERE id = $1 AND status = 'PROCESSING')
+    RETURNING id),
+  p AS (
+    UPDATE payments SET
+           status = CASE WHEN $3 = 'APPROVED' THEN 'COMPLETED' WHEN cancel_requested THEN 'CANCELLED' ELSE 'FAILED' END,
+           method = COALESCE($7, method), approved_at = COALESCE($8, approved_at),
+           pg_transaction_id = COALESCE($4, pg_transaction_id), failure_code = $5, failure_message = $6, updated_at = now()
+     WHERE id = $1 AND status = 'PROCESSING' AND EXISTS (SELECT 1 FROM a)
+    RETURNING ${PAYMENT_COLUMNS}),
+  e AS (${outboxInsert(9, 'EXISTS (SELECT 1 FROM p)')}),
+  r AS (
+    INSERT INTO refunds (id, payment_id, amount, reason, pg_key, status)
+    SELECT $12::uuid, p.id, p.amount, 'order cancelled: ' || COALESCE(p."cancelReason", 'cancelled'), 'refund-' || $12::uuid::text, 'PENDING'
+      FROM p WHERE p.status = 'COMPLETED' AND p."cancelRequested"
+    RETURNING id),
+  k AS (${idempotencyComplete(13, {
+    from: 'p',
+    when: `NOT (p.status = 'COMPLETED' AND p."cancelRequested")`,
+    body: (param) => `jsonb_set(${param}, '{status}', to_jsonb(p.status))`,
+  })})
+  SELECT EXISTS (SELECT 1 FROM a) AS settled, EXISTS (SELECT 1 FROM r) AS "refundQueued",
+         (SELECT status FROM payments WHERE id = $1) AS "paymentWas",
+         (SELECT status IN ('PENDING', 'UNKNOWN') FROM payment_attempts WHERE id = $2) AS "attemptOpen",
+         p.*
+    FROM (SELECT 1) AS one LEFT JOIN p ON true`)
+
+export interface AnsweredSettlement extends SettledCharge {
+  /** An approved charge of an order cancelled meanwhile: its refund was reserved, and the key left unanswered. */
+  refundQueued: boolean
+  /** The attempt had no answer yet and its payment was not PROCESSING (its status, or 'missing'): an invariant broken; nothing was written. */
+  stuck?: PaymentStatus | 'missing'
+}
+
+/**
+ * settleChargeRows for the request that made the charge, in one statement with no
+ * transaction around it: the attempt and payment settle, with their event; an approved
+ * charge of an order cancelled meanwhile reserves its refund (as settleCharge does); and
+ * otherwise the request's Idempotency-Key is answered (`answerRow`, an
+ * IdempotencyClaim's, its body's status set to the payment's as settled). So whatever
+ * fails, the settlement and the key's answer commit together or not at all. An attempt
+ * whose payment is not PROCESSING is left alone (settled false, `stuck`).
+ */
+export async function settleChargeAnswered(
+  db: Queryable,
+  paymentId: string,
+  attemptId: string,
+  o: ChargeOutcome,
+  event: OutboxRow,
+  answerRow: unknown[],
+): Promise<AnsweredSettlement> {
+  const approved = o.status === 'APPROVED'
+  const { rows } = await db.query<PaymentRow & { settled: boolean; refundQueued: boolean; paymentWas: PaymentStatus | null; attemptOpen: boolean | null }>(
+    SETTLE_CHARGE_ANSWERED([
+      paymentId,
+      attemptId,
+      o.status,
+      approved ? o.pgTransactionId : null,
+      approved ? null : o.code,
+      approved ? null : o.message,
+      approved ? o.method : null,
+      approved ? o.approvedAt : null,
+      ...event,
+      randomUUID(),
+      ...answerRow,
+    ]),
+  )
+  const { settled, refundQueued, paymentWas, attemptOpen, ...payment } = rows[0]
+  const stuck = !settled && attemptOpen && paymentWas !== 'PROCESSING' ? (paymentWas ?? 'missing') : undefined
+  return { settled, refundQueued, ...(payment.id ? { payment } : {}), ...(stuck ? { stuck } : {}) }
+}
+
 /** Undoes a claim whose charge never reached the PG: back to READY or FAILED (CANCELLED if the order went meanwhile). */
 export async function releaseClaim(db: Queryable, id: string): Promise<void> {
   await db.query(
@@ -197,7 +273,7 @@ export async function addRefunded(db: Queryable, id: string, amount: number): Pr
     `UPDATE payments SET refunded_amount = refunded_amount + $2, updated_at = now(),
             status = CASE WHEN refunded_amount + $2 >= amount THEN 'REFUNDED' ELSE 'PARTIALLY_REFUNDED' END
       WHERE id = $1 AND status IN ('COMPLETED', 'PARTIALLY_REFUNDED') AND refunded_amount + $2 <= amount
-      RETURNING ${COLUMNS}`,
+      RETURNING ${PAYMENT_COLUMNS}`,
     [id, amount],
   )
   return rows[0]

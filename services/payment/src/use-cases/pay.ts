@@ -3,7 +3,16 @@ import type { AuthUser } from '@shop/platform/auth'
 import { withTransaction } from '@shop/platform/db'
 import { type IdempotencyClaim, type IdempotentResponse, requestFingerprint } from '@shop/platform/idempotency'
 import type { Payments } from '../context.ts'
-import { type AttemptRow, findAttemptByRequest, markUnknown, settleAttempt, startAttempt, startAttemptForOrder } from '../data/attempt.repository.ts'
+import {
+  type AttemptRow,
+  claimKeyAndStartAttempt,
+  findAttemptByRequest,
+  markUnknown,
+  type StartedAttempt,
+  settleAttempt,
+  startAttempt,
+  startAttemptForOrder,
+} from '../data/attempt.repository.ts'
 import {
   findPayment,
   findPaymentByOrder,
@@ -16,22 +25,37 @@ import type { ConfirmResult } from '../domain/payment-gateway.ts'
 import { notPayableReason } from '../domain/payment-rules.ts'
 import { PgUnavailable } from '../gateways/pg-client.ts'
 import { AmountMismatch, GatewayUnavailable, NotPayable, PaymentNotFound } from '../payment.errors.ts'
-import { loadPaymentView, paymentView } from './payment-view.ts'
+import { loadPaymentView } from './payment-view.ts'
 import { reconcilePayment } from './reconcile.ts'
-import { settleCharge } from './settle-charge.ts'
+import { settleChargeOfRequest } from './settle-charge.ts'
 
 /**
  * POST /payments: charges the order's prepared payment, under the caller's
  * Idempotency-Key (a replay answers the stored response and charges nothing). At most
  * one charge per payment is in flight: it is claimed with a conditional UPDATE, so of
- * concurrent requests with different keys exactly one reaches the PG.
+ * concurrent requests with different keys exactly one reaches the PG. The usual request
+ * claims its key and its payment in one statement, and settles the charge and answers the
+ * key in another: with the PG's call, three round trips in all.
  */
 export function pay(p: Payments, user: AuthUser, body: PayBody, idempotencyKey: string): Promise<IdempotentResponse<Payment>> {
   const fingerprint = requestFingerprint({ method: 'POST', path: '/payments', body })
-  return p.idempotency.run({ scope: user.id, key: idempotencyKey, fingerprint }, async (claim) => {
-    const charged = await charge(p, user, body, `${user.id}:${idempotencyKey}`, claim)
-    return { status: 201, body: charged.view, answered: charged.answered }
-  })
+  const requestKey = `${user.id}:${idempotencyKey}`
+  const order = { orderId: body.orderId, userId: user.id, requestKey, method: body.method, amount: body.amount }
+  return p.idempotency.runClaiming(
+    { scope: user.id, key: idempotencyKey, fingerprint },
+    // The usual request: its order's payment is prepared, payable and for this amount. A
+    // payment that is READY or FAILED has no approved attempt, of this request or another.
+    async (claimRow) => {
+      const { token, attempt } = await claimKeyAndStartAttempt(p.pool, order, claimRow)
+      return { token, found: attempt }
+    },
+    async (claim, attempt) => {
+      const charged = attempt
+        ? await chargeAttempt(p, attempt, body.paymentToken, claim)
+        : await chargeAfterChecks(p, user, body, requestKey, claim)
+      return { status: 201, body: charged.view, answered: charged.answered }
+    },
+  )
 }
 
 /** The payment as the request answers it; `answered` when its Idempotency-Key's answer committed with the charge. */
@@ -42,30 +66,18 @@ interface Charged {
 
 const unanswered = (view: Payment): Charged => ({ view, answered: false })
 
-async function charge(p: Payments, user: AuthUser, body: PayBody, requestKey: string, claim: IdempotencyClaim): Promise<Charged> {
-  // The usual request: its order's payment is prepared, payable and for this amount. A
-  // payment that is READY or FAILED has no approved attempt, of this request or another.
-  const attempt = await claimPrepared(p, user, body, requestKey)
-  return attempt ? chargeAttempt(p, attempt, body.paymentToken, claim) : chargeAfterChecks(p, user, body, requestKey, claim)
-}
-
-/** The usual claim: an attempt on the order's payment when it is the caller's, payable and for this amount; null otherwise. */
+/** The usual claim, for a request that holds its key already: an attempt on the order's payment when it is the caller's, payable and for this amount; null otherwise. */
 const claimPrepared = (p: Payments, user: AuthUser, body: PayBody, requestKey: string) =>
   startAttemptForOrder(p.pool, { orderId: body.orderId, userId: user.id, requestKey, method: body.method, amount: body.amount })
 
 /**
  * Sends the attempt's charge and answers the payment as it settled, the Idempotency-Key's
- * answer stored in the settlement's transaction: a retry after anything that follows the
- * commit replays this answer, and a settlement that rolled back left no answer behind.
+ * answer stored in the settlement's statement: a retry after anything that follows the
+ * commit replays this answer, and a settlement that failed left no answer behind.
  */
-async function chargeAttempt(p: Payments, attempt: AttemptRow, token: string, claim: IdempotencyClaim): Promise<Charged> {
-  let view: Payment | undefined
-  const settled = await settleCharge(p, attempt, await confirm(p, attempt, token), async (client, payment) => {
-    // Settled just now from PROCESSING, it has captured nothing before, so it has no refunds to list.
-    view = paymentView(payment, [])
-    await claim.answer(client, { status: 201, body: view })
-  })
-  if (settled && view) return { view, answered: true }
+async function chargeAttempt(p: Payments, attempt: StartedAttempt, token: string, claim: IdempotencyClaim): Promise<Charged> {
+  const view = await settleChargeOfRequest(p, attempt, await confirm(p, attempt, token), claim)
+  if (view) return { view, answered: true }
   return unanswered(await loadPaymentView(p.pool, (await findPayment(p.pool, attempt.paymentId)) as PaymentRow))
 }
 

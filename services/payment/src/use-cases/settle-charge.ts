@@ -1,17 +1,73 @@
-import { type PoolClient, withTransaction } from '@shop/platform/db'
+import type { Payment } from '@shop/contracts/payment'
+import { withTransaction } from '@shop/platform/db'
 import { createEvent } from '@shop/platform/events'
+import type { IdempotencyClaim } from '@shop/platform/idempotency'
 import { outboxRow } from '@shop/platform/outbox'
 import type { Payments } from '../context.ts'
-import type { AttemptRow } from '../data/attempt.repository.ts'
-import { type ChargeOutcome, findPayment, type PaymentRow, settleChargeRows } from '../data/payment.repository.ts'
+import type { AttemptRow, StartedAttempt } from '../data/attempt.repository.ts'
+import { type ChargeOutcome, findPayment, type PaymentRow, settleChargeAnswered, settleChargeRows } from '../data/payment.repository.ts'
 import { insertRefund } from '../data/refund.repository.ts'
 import type { ConfirmResult } from '../domain/payment-gateway.ts'
+import { paymentView } from './payment-view.ts'
 import { settlePendingRefunds } from './settle-refund.ts'
 
 const outcomeOf = (attempt: AttemptRow, result: ConfirmResult): ChargeOutcome =>
   result.status === 'approved'
     ? { status: 'APPROVED', method: attempt.method, approvedAt: result.approvedAt, pgTransactionId: result.pgTransactionId }
     : { status: 'DECLINED', code: result.code, message: result.message }
+
+const notProcessing = (attempt: AttemptRow, result: ConfirmResult, status: string) =>
+  new Error(`payment ${attempt.paymentId} was ${status}, not PROCESSING, when its charge was ${result.status}`)
+
+/**
+ * The payment as settling the attempt will leave it, from the payment as its claim left
+ * it: what SETTLE_CHARGE writes, but for the status when the order was cancelled
+ * meanwhile (CANCELLED instead of FAILED), which the settlement's statement sets itself.
+ */
+function settledView(attempt: StartedAttempt, result: ConfirmResult): Payment {
+  const approved = result.status === 'approved'
+  return paymentView(
+    {
+      ...attempt.claimed,
+      status: approved ? 'COMPLETED' : 'FAILED',
+      method: approved ? attempt.method : attempt.claimed.method,
+      approvedAt: approved ? result.approvedAt : attempt.claimed.approvedAt,
+      pgTransactionId: approved ? result.pgTransactionId : attempt.claimed.pgTransactionId,
+      failureCode: approved ? null : result.code,
+      failureMessage: approved ? null : result.message,
+    },
+    // Settled just now from PROCESSING, it has captured nothing before, so it has no refunds to list.
+    [],
+  )
+}
+
+/**
+ * settleCharge for the request that made the charge, in one statement: the settlement,
+ * its event and the request's Idempotency-Key's answer (the payment as settled) commit
+ * together, or none of them does. Returns the answer, or undefined when another path had
+ * settled the attempt first, or a refund followed (the key is then unanswered and the
+ * caller reads the payment afresh).
+ */
+export async function settleChargeOfRequest(
+  p: Payments,
+  attempt: StartedAttempt,
+  result: ConfirmResult,
+  claim: IdempotencyClaim,
+): Promise<Payment | undefined> {
+  const view = settledView(attempt, result)
+  const event = outboxRow(announcement(attempt, result))
+  const answerRow = claim.answerRow({ status: 201, body: view })
+  const s = await settleChargeAnswered(p.pool, attempt.paymentId, attempt.id, outcomeOf(attempt, result), event, answerRow)
+  if (s.stuck) throw notProcessing(attempt, result, s.stuck)
+  if (!s.settled) return undefined
+  p.eventsCommitted()
+  if (!s.payment) throw new Error(`attempt ${attempt.id} settled without its payment ${attempt.paymentId}`)
+  if (s.refundQueued) {
+    await settlePendingRefunds(p, attempt.paymentId)
+    return undefined
+  }
+  return { ...view, status: s.payment.status }
+}
 
 /** payment.completed or payment.failed for the attempt's answer. */
 function announcement(attempt: AttemptRow, result: ConfirmResult) {
@@ -43,15 +99,8 @@ function announcement(attempt: AttemptRow, result: ConfirmResult) {
  *
  * Returns the payment as this settlement left it, or undefined when another path had
  * settled the attempt first, or a refund followed (the caller reads it afresh then).
- * `answer`, when given, runs in the settlement's transaction with the payment as settled
- * (not when a refund follows), so the request's stored answer commits with the charge.
  */
-export async function settleCharge(
-  p: Payments,
-  attempt: AttemptRow,
-  result: ConfirmResult,
-  answer?: (client: PoolClient, settled: PaymentRow) => Promise<void>,
-): Promise<PaymentRow | undefined> {
+export async function settleCharge(p: Payments, attempt: AttemptRow, result: ConfirmResult): Promise<PaymentRow | undefined> {
   let refundQueued = false
   const event = outboxRow(announcement(attempt, result))
   const settled = await withTransaction(p.pool, async (client) => {
@@ -61,13 +110,11 @@ export async function settleCharge(
       // The attempt had no answer yet, so its payment must have been PROCESSING: roll back and say so.
       const now = await findPayment(client, attempt.paymentId)
       if (!now) throw new Error(`payment ${attempt.paymentId} of attempt ${attempt.id} is missing`)
-      throw new Error(`payment ${now.id} was ${now.status}, not PROCESSING, when its charge was ${result.status}`)
+      throw notProcessing(attempt, result, now.status)
     }
     if (result.status === 'approved' && payment.cancelRequested) {
       await insertRefund(client, { paymentId: payment.id, amount: payment.amount, reason: `order cancelled: ${payment.cancelReason ?? 'cancelled'}` })
       refundQueued = true
-    } else if (answer) {
-      await answer(client, payment)
     }
     return payment
   })
