@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Conflict, IdempotencyKeyReuse, NotFound } from '../src/errors.ts'
 import { withTransaction } from '../src/db.ts'
-import { createIdempotencyStore, idempotencyComplete, requestFingerprint } from '../src/idempotency.ts'
+import { type ClaimingStatement, createIdempotencyStore, idempotencyClaim, idempotencyComplete, requestFingerprint } from '../src/idempotency.ts'
 import { createTestDatabase, eventually, type TestDatabase, uniqueName } from '../src/testing.ts'
 
 let db: TestDatabase
@@ -230,6 +230,91 @@ describe('Idempotency-Key store', () => {
       expect(await effectsOf(id)).toBe(0)
       expect(await rowsFor(req.key)).toEqual([])
       expect(await store.run(req, async () => ({ status: 201, body: { id: 'retried' } }))).toEqual({ status: 201, body: { id: 'retried' }, replayed: false })
+    })
+  })
+  describe('claimed in the statement of the effect (runClaiming)', () => {
+    const effectsOf = async (id: string) => (await db.pool.query('SELECT id FROM effects WHERE id = $1', [id])).rowCount
+    /** Claims the key and, only with it, writes the effect `id`; found: whether it wrote it. */
+    const claimAndWrite =
+      (id: string): ClaimingStatement<boolean> =>
+      async (claimRow) => {
+        const { rows } = await db.pool.query<{ token: string | null; wrote: boolean }>(
+          `WITH k AS (${idempotencyClaim(2)}),
+                e AS (INSERT INTO effects (id) SELECT $1 WHERE EXISTS (SELECT 1 FROM k) ON CONFLICT DO NOTHING RETURNING id)
+           SELECT (SELECT token FROM k) AS token, EXISTS (SELECT 1 FROM e) AS wrote`,
+          [id, ...claimRow],
+        )
+        return { token: rows[0].token, found: rows[0].wrote }
+      }
+
+    it('20 concurrent requests with one key: one claims and writes the effect, the others write nothing and replay its answer', async () => {
+      const store = createIdempotencyStore(db.pool)
+      const req = { scope: 'u', key: uniqueName('k'), fingerprint: fp({ v: 4 }) }
+      let handled = 0
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          store.runClaiming(req, claimAndWrite(`${req.key}-${i}`), async (_claim, wrote) => {
+            handled++
+            await sleep(100)
+            return { status: 201, body: { wrote } }
+          }),
+        ),
+      )
+      expect(handled).toBe(1)
+      for (const r of results) expect(r).toMatchObject({ status: 201, body: { wrote: true } })
+      expect(results.filter((r) => r.replayed)).toHaveLength(19)
+      const written = await Promise.all(Array.from({ length: 20 }, (_, i) => effectsOf(`${req.key}-${i}`)))
+      expect(written.reduce((a, b) => (a ?? 0) + (b ?? 0), 0)).toBe(1)
+    })
+
+    it('a key held by another body is refused before any effect: 422, nothing written', async () => {
+      const store = createIdempotencyStore(db.pool)
+      const key = uniqueName('k')
+      await store.run({ scope: 'u', key, fingerprint: fp({ v: 5 }) }, async () => ({ status: 201, body: {} }))
+      const id = uniqueName('effect')
+      await expect(
+        store.runClaiming({ scope: 'u', key, fingerprint: fp({ v: 6 }) }, claimAndWrite(id), async () => ({ status: 201, body: {} })),
+      ).rejects.toBeInstanceOf(IdempotencyKeyReuse)
+      expect(await effectsOf(id)).toBe(0)
+    })
+
+    it('a handler that fails after the claiming statement frees the key: the retry claims it again', async () => {
+      const store = createIdempotencyStore(db.pool)
+      const req = { scope: 'u', key: uniqueName('k'), fingerprint: fp({ v: 7 }) }
+      const id = uniqueName('effect')
+      await expect(
+        store.runClaiming(req, claimAndWrite(id), async () => {
+          throw new Error('failed after the claim')
+        }),
+      ).rejects.toThrow('failed after the claim')
+      expect(await rowsFor(req.key)).toEqual([])
+      const retry = await store.runClaiming(req, claimAndWrite(`${id}-again`), async (_claim, wrote) => ({ status: 201, body: { wrote } }))
+      expect(retry).toEqual({ status: 201, body: { wrote: true }, replayed: false })
+    })
+
+    it('an answer joined to the effect (from/when/body) is stored only when the effect says so, with its member set from it', async () => {
+      const store = createIdempotencyStore(db.pool)
+      const answerIf = (write: boolean) => async (claim: { answerRow(res: { status: number; body: unknown }): unknown[] }) => {
+        const id = uniqueName('effect')
+        const complete = idempotencyComplete(3, {
+          from: 'e',
+          when: 'e.write',
+          body: (param) => `jsonb_set(${param}, '{id}', to_jsonb(e.id))`,
+        })
+        await db.pool.query(
+          `WITH e AS (INSERT INTO effects (id) VALUES ($1) RETURNING id, $2::boolean AS write), k AS (${complete}) SELECT 1`,
+          [id, write, ...claim.answerRow({ status: 201, body: { id: 'placeholder' } })],
+        )
+        return { status: 201, body: { id }, answered: write }
+      }
+      const yes = { scope: 'u', key: uniqueName('k'), fingerprint: fp({ v: 8 }) }
+      const first = await store.run(yes, answerIf(true))
+      const { rows } = await db.pool.query('SELECT state, response_body FROM idempotency_keys WHERE key = $1', [yes.key])
+      expect(rows).toEqual([{ state: 'completed', response_body: first.body }])
+      const no = { scope: 'u', key: uniqueName('k'), fingerprint: fp({ v: 9 }) }
+      const second = await store.run(no, answerIf(false))
+      // Not answered by the statement, so run() stored the handler's response after it.
+      expect(await store.run(no, async () => ({ status: 500, body: {} }))).toEqual({ ...second, replayed: true })
     })
   })
 })
