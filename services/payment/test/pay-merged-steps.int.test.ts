@@ -189,6 +189,22 @@ describe('the key’s claim and the payment’s claim, one statement', () => {
     expect(attempts.rows).toEqual([])
   })
 
+  it('with the key but not the payment, the statement tells what it saw: the payment and this request’s latest attempt, or nothing when it is not prepared', async () => {
+    const o = await h.createOrder()
+    const paid = await h.pay(o.token, body(o.orderId, o.total), 'paid-key')
+    expect(paid.json()).toMatchObject({ status: 'COMPLETED' })
+    const claimWith = (orderId: string, key: string) =>
+      claimKeyAndStartAttempt(
+        h.db.pool,
+        { orderId, userId: o.userId, requestKey: `${o.userId}:paid-key`, method: 'card', amount: o.total },
+        [o.userId, key, 'fingerprint', 60_000],
+      )
+    const again = await claimWith(o.orderId, randomUUID())
+    expect(again).toMatchObject({ token: expect.any(String), attempt: null, found: { payment: { id: paid.json().id, status: 'COMPLETED' }, ownAttempt: 'APPROVED' } })
+    const unknown = await claimWith(randomUUID(), randomUUID())
+    expect(unknown).toEqual({ token: expect.any(String), attempt: null, found: undefined })
+  })
+
   it('the same request sent five times at once charges once, and every copy answers the same payment', async () => {
     const o = await h.createOrder({ total: 27_000 })
     const key = randomUUID()

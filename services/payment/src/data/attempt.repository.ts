@@ -30,15 +30,15 @@ const COLUMNS = `a.id, a.payment_id AS "paymentId", p.order_id AS "orderId", p.u
   a.request_key AS "requestKey", a.method, a.amount, a.status`
 
 /** The claim of a payment (`which`: its WHERE) for one charge, and the attempt it starts: parameters $1–$6, the payment as claimed out. */
-const startAttemptSql = (which: string, claimFirst = false) => `
-  WITH ${claimFirst ? `k AS (${idempotencyClaim(8)}),\n  ` : ''}claimed AS (
+const startAttemptSql = (which: string) => `
+  WITH claimed AS (
     UPDATE payments SET status = 'PROCESSING', method = $5, updated_at = now()
-     WHERE ${which} AND status IN ('READY', 'FAILED') AND expires_at > now()${claimFirst ? ' AND EXISTS (SELECT 1 FROM k)' : ''}
+     WHERE ${which} AND status IN ('READY', 'FAILED') AND expires_at > now()
     RETURNING ${PAYMENT_COLUMNS}),
   attempt AS (
     INSERT INTO payment_attempts (id, payment_id, pg_key, request_key, method, amount, status)
     SELECT $1, id, $3, $4, $5, $6, 'PENDING' FROM claimed)
-  ${claimFirst ? 'SELECT k.token, claimed.* FROM k LEFT JOIN claimed ON true' : 'SELECT * FROM claimed'}`
+  SELECT * FROM claimed`
 
 const START_ATTEMPT = prepared(startAttemptSql('id = $2'))
 
@@ -62,7 +62,28 @@ export async function startAttempt(
 
 const FOR_ORDER = 'order_id = $2 AND user_id = $7 AND amount = $6'
 const START_ATTEMPT_FOR_ORDER = prepared(startAttemptSql(FOR_ORDER))
-const CLAIM_KEY_AND_START_ATTEMPT = prepared(startAttemptSql(FOR_ORDER, true))
+/**
+ * startAttempt's claim of the order's payment, made only with the Idempotency-Key's claim
+ * (k): with it, the claimed payment (claimed true), or else the order's payment as it was
+ * and the status of this request's latest attempt on it, as findPaymentForRequest reads
+ * them; without it, no row.
+ */
+const CLAIM_KEY_AND_START_ATTEMPT = prepared(`
+  WITH k AS (${idempotencyClaim(8)}),
+  claimed AS (
+    UPDATE payments SET status = 'PROCESSING', method = $5, updated_at = now()
+     WHERE ${FOR_ORDER} AND status IN ('READY', 'FAILED') AND expires_at > now() AND EXISTS (SELECT 1 FROM k)
+    RETURNING ${PAYMENT_COLUMNS}),
+  attempt AS (
+    INSERT INTO payment_attempts (id, payment_id, pg_key, request_key, method, amount, status)
+    SELECT $1, id, $3, $4, $5, $6, 'PENDING' FROM claimed)
+  SELECT k.token, f.* FROM k LEFT JOIN LATERAL (
+    SELECT claimed.*, true AS claimed, NULL::text AS "ownAttempt" FROM claimed
+    UNION ALL
+    SELECT ${PAYMENT_COLUMNS}, false,
+           (SELECT a.status FROM payment_attempts a WHERE a.payment_id = payments.id AND a.request_key = $4
+             ORDER BY a.started_at DESC LIMIT 1)
+      FROM payments WHERE order_id = $2 AND NOT EXISTS (SELECT 1 FROM claimed)) f ON true`)
 
 interface ForOrder {
   orderId: string
@@ -88,26 +109,33 @@ export async function startAttemptForOrder(db: Queryable, a: ForOrder): Promise<
   return attemptForOrder(id, pgKey, a, rows[0])
 }
 
+/** What the claim of the key and the payment found when it could not claim the payment. */
+export type OrderPaymentState = { payment: PaymentRow; ownAttempt: AttemptStatus | null } | undefined
+
 /**
  * startAttemptForOrder in the statement that claims the request's Idempotency-Key
  * (`claimRow`, an IdempotencyStore's ClaimingStatement parameters): the payment is
  * claimed only by the request that took the key, so a duplicate of it claims nothing
- * and waits for its answer. `token` is null when the key was not taken (nothing changed),
- * `attempt` null when the payment could not be claimed (the key was, all the same).
+ * and waits for its answer. `token` is null when the key was not taken (nothing changed).
+ * With the key, `attempt` is the attempt started, or null when the payment could not be
+ * claimed; then `found` is the order's payment as the statement saw it (undefined when
+ * it is not prepared yet) and this request's latest attempt on it, so the caller need
+ * not read them again.
  */
 export async function claimKeyAndStartAttempt(
   db: Queryable,
   a: ForOrder,
   claimRow: unknown[],
-): Promise<{ token: string | null; attempt: StartedAttempt | null }> {
+): Promise<{ token: string | null; attempt: StartedAttempt | null; found: OrderPaymentState }> {
   const id = randomUUID()
   const pgKey = `charge-${id}`
-  const { rows } = await db.query<PaymentRow & { token: string }>(
+  const { rows } = await db.query<PaymentRow & { token: string; claimed: boolean | null; ownAttempt: AttemptStatus | null }>(
     CLAIM_KEY_AND_START_ATTEMPT([id, a.orderId, pgKey, a.requestKey, a.method, a.amount, a.userId, ...claimRow]),
   )
-  if (!rows[0]) return { token: null, attempt: null }
-  const { token, ...claimed } = rows[0]
-  return { token, attempt: attemptForOrder(id, pgKey, a, claimed) }
+  if (!rows[0]) return { token: null, attempt: null, found: undefined }
+  const { token, claimed, ownAttempt, ...payment } = rows[0]
+  if (claimed) return { token, attempt: attemptForOrder(id, pgKey, a, payment), found: undefined }
+  return { token, attempt: null, found: payment.id ? { payment, ownAttempt } : undefined }
 }
 
 /**

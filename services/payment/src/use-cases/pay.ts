@@ -8,6 +8,7 @@ import {
   claimKeyAndStartAttempt,
   findAttemptByRequest,
   markUnknown,
+  type OrderPaymentState,
   type StartedAttempt,
   settleAttempt,
   startAttempt,
@@ -46,13 +47,13 @@ export function pay(p: Payments, user: AuthUser, body: PayBody, idempotencyKey: 
     // The usual request: its order's payment is prepared, payable and for this amount. A
     // payment that is READY or FAILED has no approved attempt, of this request or another.
     async (claimRow) => {
-      const { token, attempt } = await claimKeyAndStartAttempt(p.pool, order, claimRow)
-      return { token, found: attempt }
+      const { token, attempt, found } = await claimKeyAndStartAttempt(p.pool, order, claimRow)
+      return { token, found: { attempt, found } }
     },
-    async (claim, attempt) => {
+    async (claim, { attempt, found }) => {
       const charged = attempt
         ? await chargeAttempt(p, attempt, body.paymentToken, claim)
-        : await chargeAfterChecks(p, user, body, requestKey, claim)
+        : await chargeAfterChecks(p, user, body, requestKey, claim, found)
       return { status: 201, body: charged.view, answered: charged.answered }
     },
   )
@@ -81,9 +82,22 @@ async function chargeAttempt(p: Payments, attempt: StartedAttempt, token: string
   return unanswered(await loadPaymentView(p.pool, (await findPayment(p.pool, attempt.paymentId)) as PaymentRow))
 }
 
-/** Everything else: a payment not prepared yet, another owner, an earlier charge, a refusal to explain. */
-async function chargeAfterChecks(p: Payments, user: AuthUser, body: PayBody, requestKey: string, claim: IdempotencyClaim): Promise<Charged> {
-  let found = await findPaymentForRequest(p.pool, body.orderId, requestKey)
+/**
+ * Everything else: a payment not prepared yet, another owner, an earlier charge, a refusal
+ * to explain. `seen` is the order's payment as the failed claim saw it: taken as it is
+ * unless it looked payable (READY or FAILED), which a concurrent claim may have changed
+ * since, or a mismatch explains; that is read afresh.
+ */
+async function chargeAfterChecks(
+  p: Payments,
+  user: AuthUser,
+  body: PayBody,
+  requestKey: string,
+  claim: IdempotencyClaim,
+  seen: OrderPaymentState,
+): Promise<Charged> {
+  const payable = seen?.payment.status === 'READY' || seen?.payment.status === 'FAILED'
+  let found = payable ? await findPaymentForRequest(p.pool, body.orderId, requestKey) : seen
   // Usually its order.created is a few milliseconds behind: cheaper to wait than to ask over HTTP.
   if (!found && (await p.preparations.wait(body.orderId, p.preparationWaitMs))) {
     // Prepared just now, so READY without attempts: the usual claim applies, as if it had been there.
