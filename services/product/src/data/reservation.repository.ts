@@ -1,5 +1,5 @@
-import type { Reservation, ReservationStatus, StockLevel } from '@shop/contracts/product'
-import { literal, prepared, type Queryable, type QueryResult } from '@shop/platform/db'
+import type { Reservation, ReservationStatus } from '@shop/contracts/product'
+import { prepared, type Queryable } from '@shop/platform/db'
 import type { Line } from '../domain/inventory-rules.ts'
 
 export interface ReservationItem extends Line {
@@ -14,58 +14,87 @@ interface ReservationRow {
   expires_at: Date
 }
 
-/**
- * The statement that claims the order's reservation (its id is the idempotency key),
- * without parameters, so it can open a transaction in one round trip with BEGIN
- * (withTransactionFrom); it returns no row when the order already has a reservation.
- */
-export function claimReservation(orderId: string, ttlSeconds: number): string {
-  return `INSERT INTO reservations (order_id, status, expires_at)
-    VALUES (${literal(orderId)}::uuid, 'ACTIVE', now() + make_interval(secs => ${Math.trunc(ttlSeconds)}))
-    ON CONFLICT (order_id) DO NOTHING RETURNING id, expires_at`
+/** What one line of a reservation found under its product's row lock. */
+export interface LineLevel extends Line {
+  /** False for a product that does not exist or is deleted. */
+  live: boolean
+  /** Units available before this reservation (0 without an inventory row). */
+  available: number
+  unitPrice: number | null
+  name: string | null
 }
 
-/** The claimed reservation from claimReservation's result; null when the order already had one. */
-export function claimedReservation(result: QueryResult): { reservationId: string; expiresAt: Date } | null {
-  const row = result.rows[0] as { id: string; expires_at: Date } | undefined
-  return row ? { reservationId: row.id, expiresAt: row.expires_at } : null
+export interface ReserveAllResult {
+  /** The new reservation; null when the order has one already, or when a line was refused (nothing written then). */
+  claimed: { reservationId: string; expiresAt: Date } | null
+  /** Every line, in the order given (product-id order). */
+  lines: LineLevel[]
 }
 
-export interface ReservedLine {
-  /** The product's stock after this line was reserved. */
-  level: StockLevel
-  unitPrice: number
-  name: string
-}
-
-const RESERVE_LINE = prepared(`
-  WITH taken AS (
-    UPDATE inventory i SET reserved = i.reserved + $3, updated_at = now()
-      FROM products p
-     WHERE i.product_id = $2 AND p.id = i.product_id AND p.deleted_at IS NULL AND i.on_hand - i.reserved >= $3
-    RETURNING i.product_id, i.on_hand, i.reserved, p.price, p.name),
+const RESERVE_ALL = prepared(`
+  WITH lines AS (
+    SELECT l.product_id, l.quantity, l.ord FROM unnest($3::uuid[], $4::int[]) WITH ORDINALITY AS l(product_id, quantity, ord)),
+  locked AS MATERIALIZED (
+    SELECT i.product_id, i.on_hand, i.reserved FROM inventory i
+     WHERE i.product_id = ANY($3::uuid[]) ORDER BY i.product_id FOR NO KEY UPDATE),
+  level AS MATERIALIZED (
+    SELECT l.product_id, l.quantity, l.ord, p.price, p.name, p.id IS NOT NULL AS live,
+           COALESCE(k.on_hand - k.reserved, 0) AS available
+      FROM lines l
+      LEFT JOIN locked k ON k.product_id = l.product_id
+      LEFT JOIN products p ON p.id = l.product_id AND p.deleted_at IS NULL),
+  claim AS (
+    INSERT INTO reservations (order_id, status, expires_at)
+    SELECT $1::uuid, 'ACTIVE', now() + make_interval(secs => $2::int)
+     WHERE (SELECT bool_and(live AND available >= quantity) FROM level)
+    ON CONFLICT (order_id) DO NOTHING RETURNING id, expires_at),
+  taken AS (
+    UPDATE inventory i SET reserved = i.reserved + v.quantity, updated_at = now()
+      FROM level v, claim c WHERE i.product_id = v.product_id
+    RETURNING i.product_id),
   item AS (
     INSERT INTO reservation_items (reservation_id, product_id, quantity, unit_price, name)
-    SELECT $1, product_id, $3, price, name FROM taken)
-  SELECT on_hand, reserved, price, name FROM taken`)
+    SELECT c.id, v.product_id, v.quantity, v.price, v.name FROM level v, claim c),
+  low AS (
+    INSERT INTO outbox (id, type, envelope)
+    SELECT (e.envelope ->> 'id')::uuid, 'inventory.low', jsonb_set(e.envelope, '{data,available}', to_jsonb(v.available - v.quantity))
+      FROM level v
+      JOIN taken t ON t.product_id = v.product_id
+      JOIN unnest($6::jsonb[]) WITH ORDINALITY AS e(envelope, ord) ON e.ord = v.ord
+     WHERE v.available >= $5::int AND v.available - v.quantity < $5::int)
+  SELECT c.id, c.expires_at,
+         (SELECT json_agg(json_build_object('productId', product_id, 'quantity', quantity, 'live', live,
+                          'available', available, 'unitPrice', price, 'name', name) ORDER BY ord) FROM level) AS lines
+    FROM (SELECT 1) one LEFT JOIN claim c ON true`)
 
 /**
- * Reserves one line when that many units are available of a product that exists, and
- * stores it with its price snapshot, in one statement: the conditional UPDATE holds the
- * row lock, so stock never goes negative. Null when refused (unknown, deleted or short);
- * the caller finds out which.
+ * Reserves every line or none, in one statement (one round trip, one commit): it locks
+ * the lines' inventory rows in product-id order (so two reservations never deadlock),
+ * reads what is available under those locks, and only when every line is a live product
+ * with enough units claims the order's reservation (its id is the idempotency key) and
+ * takes the units, storing each line with its price snapshot. The table's CHECK is the
+ * last wall against negative stock. `lowStock` holds one inventory.low outbox envelope
+ * per line (its data.available is filled in); one is enqueued for each line this takes
+ * from at-or-above `threshold` to below it. Without a claim nothing is written, and the
+ * lines tell the caller why.
  */
-export async function reserveLine(db: Queryable, reservationId: string, line: Line): Promise<ReservedLine | null> {
-  const { rows } = await db.query<{ on_hand: number; reserved: number; price: number; name: string }>(
-    RESERVE_LINE([reservationId, line.productId, line.quantity]),
+export async function reserveAll(
+  db: Queryable,
+  r: { orderId: string; ttlSeconds: number; lines: readonly Line[]; threshold: number; lowStock: string[] },
+): Promise<ReserveAllResult> {
+  const { rows } = await db.query<{ id: string | null; expires_at: Date | null; lines: LineLevel[] }>(
+    RESERVE_ALL([
+      r.orderId,
+      Math.trunc(r.ttlSeconds),
+      r.lines.map((l) => l.productId),
+      r.lines.map((l) => l.quantity),
+      r.threshold,
+      r.lowStock,
+    ]),
   )
-  const r = rows[0]
-  if (!r) return null
-  return {
-    level: { productId: line.productId, onHand: r.on_hand, reserved: r.reserved, available: r.on_hand - r.reserved },
-    unitPrice: r.price,
-    name: r.name,
-  }
+  const row = rows[0]
+  const claimed = row.id && row.expires_at ? { reservationId: row.id, expiresAt: row.expires_at } : null
+  return { claimed, lines: row.lines }
 }
 
 /** The lines of one reservation (`r`), summed per product and sorted by product id, as a JSON array. */
