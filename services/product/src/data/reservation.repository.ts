@@ -142,6 +142,49 @@ export async function commitActive(db: Queryable, orderId: string): Promise<{ re
   return rows[0] ? { reservationId: rows[0].id, items: rows[0].items } : null
 }
 
+const COMMIT_ACTIVE_ON_CLAIM = prepared(`
+  WITH r AS (
+    UPDATE reservations SET status = 'COMMITTED', updated_at = now()
+     WHERE order_id = $4::uuid AND status = 'ACTIVE' RETURNING id),
+  claim AS (
+    INSERT INTO inbox (consumer, event_id, event_type) SELECT $1::text, $2::uuid, $3::text FROM r RETURNING 1),
+  items AS MATERIALIZED (
+    SELECT ri.product_id, sum(ri.quantity)::int AS quantity
+      FROM reservation_items ri JOIN r ON ri.reservation_id = r.id GROUP BY ri.product_id),
+  locked AS MATERIALIZED (
+    SELECT i.product_id FROM inventory i JOIN items it ON it.product_id = i.product_id
+     ORDER BY i.product_id FOR NO KEY UPDATE OF i),
+  sold AS (
+    UPDATE inventory i SET on_hand = i.on_hand - it.quantity, reserved = i.reserved - it.quantity, updated_at = now()
+      FROM items it JOIN locked l ON l.product_id = it.product_id
+     WHERE i.product_id = it.product_id
+    RETURNING i.product_id),
+  booked AS (
+    INSERT INTO inventory_movements (product_id, kind, quantity, order_id)
+    SELECT it.product_id, 'sold', it.quantity, $4::uuid FROM items it JOIN sold s ON s.product_id = it.product_id)
+  SELECT EXISTS (SELECT 1 FROM claim) AS committed`)
+
+/**
+ * The usual payment.completed in one statement (one round trip, one commit): the order's
+ * ACTIVE reservation becomes COMMITTED under its row lock, the event's inbox row is
+ * claimed with it, and its units are sold (on hand and reserved both drop, booked as
+ * movements), the inventory rows locked in product-id order. False, with nothing
+ * written, when the order has no ACTIVE reservation (a redelivery, another event for the
+ * order, a lapsed or missing reservation): the caller then takes the transaction path.
+ * The claim has no ON CONFLICT: were the event's inbox row there already, the statement
+ * fails as a whole (unique violation) rather than apply the event twice.
+ */
+export async function commitActiveOnClaim(
+  db: Queryable,
+  claim: { consumer: string; eventId: string; eventType: string },
+  orderId: string,
+): Promise<boolean> {
+  const { rows } = await db.query<{ committed: boolean }>(
+    COMMIT_ACTIVE_ON_CLAIM([claim.consumer, claim.eventId, claim.eventType, orderId]),
+  )
+  return rows[0].committed
+}
+
 /** The lines of the given reservations, summed per product and sorted by product id (the lock order). */
 export async function itemsOf(db: Queryable, reservationIds: string[]): Promise<ReservationItem[]> {
   const { rows } = await db.query<{ product_id: string; quantity: number; unit_price: number; name: string }>(
