@@ -27,24 +27,52 @@ const COLUMNS = `id, order_id AS "orderId", user_id AS "userId", status, carrier
   tracking_number AS "trackingNumber", fee, address_enc AS "addressEnc",
   created_at AS "createdAt", updated_at AS "updatedAt"`
 
-const CREATE_FROM_SNAPSHOT = prepared(`
-  WITH created AS (
-    INSERT INTO shipments (id, order_id, user_id, status, fee, address_enc, created_at, updated_at)
-    SELECT $1, o.order_id, o.user_id, 'READY', o.fee, o.address_enc, $3, $3
-      FROM order_snapshots o
-     WHERE o.order_id = $2 AND NOT EXISTS (SELECT 1 FROM order_cancellations c WHERE c.order_id = $2)
-    ON CONFLICT (order_id) DO NOTHING
-    RETURNING id),
-  tracked AS (INSERT INTO shipment_events (shipment_id, status, at) SELECT id, 'READY', $3 FROM created)
-  SELECT id FROM created`)
-
 /**
- * Creates the order's READY shipment, with its first tracking event, from what
- * order.created told us (order_snapshots), unless the order has a shipment already or
- * was cancelled: one statement. Null when it created none; the caller finds out why.
+ * The statement that creates an order's READY shipment, with its first tracking event,
+ * from what order.created told us, unless the order has a shipment already or is
+ * cancelled. It locks the snapshot row (order.cancelled marks the same row, markCancelled),
+ * and a lock that had to wait re-reads cancelled_at from the row as committed: the two
+ * events of one order never both act on nothing. With `claim`, the event's inbox row
+ * ($4 consumer, $5 event id, $6 type) is written with the shipment, and only with it; it
+ * has no ON CONFLICT, so an inbox row already there fails the whole statement.
  */
+const createFromSnapshot = (claim: boolean) => `
+  WITH o AS MATERIALIZED (
+    SELECT order_id, user_id, fee, address_enc FROM order_snapshots
+     WHERE order_id = $2 AND cancelled_at IS NULL AND user_id IS NOT NULL FOR NO KEY UPDATE),
+  created AS (
+    INSERT INTO shipments (id, order_id, user_id, status, fee, address_enc, created_at, updated_at)
+    SELECT $1, o.order_id, o.user_id, 'READY', o.fee, o.address_enc, $3, $3 FROM o
+    ON CONFLICT (order_id) DO NOTHING
+    RETURNING id),${
+      claim
+        ? `
+  claim AS (INSERT INTO inbox (consumer, event_id, event_type) SELECT $4::text, $5::uuid, $6::text FROM created),`
+        : ''
+    }
+  tracked AS (INSERT INTO shipment_events (shipment_id, status, at) SELECT id, 'READY', $3 FROM created)
+  SELECT id FROM created`
+const CREATE_FROM_SNAPSHOT = prepared(createFromSnapshot(false))
+const CREATE_FROM_SNAPSHOT_ON_CLAIM = prepared(createFromSnapshot(true))
+
+/** Creates the order's READY shipment in one statement (see createFromSnapshot); null when it created none, and the caller finds out why. */
 export async function createShipmentFromSnapshot(q: Queryable, s: { id: string; orderId: string; at: Date }): Promise<string | null> {
   const { rows } = await q.query<{ id: string }>(CREATE_FROM_SNAPSHOT([s.id, s.orderId, s.at]))
+  return rows[0]?.id ?? null
+}
+
+/**
+ * The same with the event's inbox claim: the usual payment.completed in one statement
+ * (one round trip, one commit). Null, with nothing written, when no shipment was created.
+ */
+export async function createShipmentOnClaim(
+  q: Queryable,
+  s: { id: string; orderId: string; at: Date },
+  claim: { consumer: string; eventId: string; eventType: string },
+): Promise<string | null> {
+  const { rows } = await q.query<{ id: string }>(
+    CREATE_FROM_SNAPSHOT_ON_CLAIM([s.id, s.orderId, s.at, claim.consumer, claim.eventId, claim.eventType]),
+  )
   return rows[0]?.id ?? null
 }
 

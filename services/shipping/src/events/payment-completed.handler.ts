@@ -1,16 +1,20 @@
 import { randomUUID } from 'node:crypto'
 import type { EventEnvelope } from '@shop/contracts'
 import type { PoolClient } from '@shop/platform/db'
+import { handleOnce, type StatementHandler } from '@shop/platform/inbox'
 import type { Shipping } from '../context.ts'
-import { findOrderSnapshot, isOrderCancelled, lockOrder } from '../data/order-snapshot.repository.ts'
-import { createShipmentFromSnapshot, findShipmentByOrderId } from '../data/shipment.repository.ts'
+import { findOrderSnapshot, isOrderCancelled } from '../data/order-snapshot.repository.ts'
+import { createShipmentFromSnapshot, createShipmentOnClaim, findShipmentByOrderId } from '../data/shipment.repository.ts'
 import { OrderNotYetKnown } from '../shipping.errors.ts'
 
-/** payment.completed: the order is paid, so a READY shipment is created for it (once). */
+/**
+ * payment.completed: the order is paid, so a READY shipment is created for it (once), in
+ * the inbox transaction. The creating statement locks the order's snapshot row, the row
+ * order.cancelled marks, so the two never both act on nothing.
+ */
 export function onPaymentCompleted(s: Shipping) {
   return async (client: PoolClient, event: EventEnvelope<'payment.completed'>): Promise<void> => {
     const { orderId } = event.data
-    await lockOrder(client, orderId)
     const create = () => createShipmentFromSnapshot(client, { id: randomUUID(), orderId, at: s.now() })
     // The usual case in one statement; when it creates nothing, the reads below say why.
     if (await create()) return
@@ -27,5 +31,31 @@ export function onPaymentCompleted(s: Shipping) {
     if (!(await findOrderSnapshot(client, orderId))) throw new OrderNotYetKnown(orderId)
     // order.created committed after the insert above had looked: its snapshot is there now.
     if (!(await create())) throw new Error(`order ${orderId}: a snapshot and no shipment, yet none was created`)
+  }
+}
+
+const UNIQUE_VIOLATION = '23505'
+
+/**
+ * payment.completed as the bus runs it: the usual case (a known, live order without a
+ * shipment) is one statement that creates the shipment with the event's inbox claim
+ * (createShipmentOnClaim); anything else (a redelivery, a second event for the order, a
+ * cancelled or not yet known order) goes through the inbox transaction and
+ * onPaymentCompleted, which finds out why and acts on it.
+ */
+export function onPaymentCompletedStatement(s: Shipping): StatementHandler<'payment.completed'> {
+  const inTransaction = onPaymentCompleted(s)
+  return {
+    async run(pool, consumer, event) {
+      const { orderId } = event.data
+      try {
+        const claim = { consumer, eventId: event.id, eventType: event.type }
+        if (await createShipmentOnClaim(pool, { id: randomUUID(), orderId, at: s.now() }, claim)) return 'applied'
+      } catch (err) {
+        // The event's inbox row was there already: the transaction path answers 'duplicate'.
+        if ((err as { code?: string }).code !== UNIQUE_VIOLATION) throw err
+      }
+      return handleOnce(pool, consumer, event, (client) => inTransaction(client, event))
+    },
   }
 }
