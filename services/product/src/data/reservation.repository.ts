@@ -1,5 +1,6 @@
 import type { Reservation, ReservationStatus } from '@shop/contracts/product'
 import { prepared, type Queryable } from '@shop/platform/db'
+import { type ClaimRow, inboxClaim } from '@shop/platform/inbox'
 import type { Line } from '../domain/inventory-rules.ts'
 
 export interface ReservationItem extends Line {
@@ -143,14 +144,15 @@ export async function commitActive(db: Queryable, orderId: string): Promise<{ re
 }
 
 const COMMIT_ACTIVE_ON_CLAIM = prepared(`
-  WITH r AS (
+  WITH active AS MATERIALIZED (
+    SELECT id FROM reservations WHERE order_id = $4::uuid AND status = 'ACTIVE' FOR UPDATE),
+  claim AS (${inboxClaim(1, 'EXISTS (SELECT 1 FROM active)')}),
+  r AS (
     UPDATE reservations SET status = 'COMMITTED', updated_at = now()
-     WHERE order_id = $4::uuid AND status = 'ACTIVE' RETURNING id),
-  claim AS (
-    INSERT INTO inbox (consumer, event_id, event_type) SELECT $1::text, $2::uuid, $3::text FROM r RETURNING 1),
+      FROM active a, claim WHERE reservations.id = a.id RETURNING reservations.id),
   items AS MATERIALIZED (
     SELECT ri.product_id, sum(ri.quantity)::int AS quantity
-      FROM reservation_items ri JOIN r ON ri.reservation_id = r.id GROUP BY ri.product_id),
+      FROM reservation_items ri JOIN active a ON ri.reservation_id = a.id, claim GROUP BY ri.product_id),
   locked AS MATERIALIZED (
     SELECT i.product_id FROM inventory i JOIN items it ON it.product_id = i.product_id
      ORDER BY i.product_id FOR NO KEY UPDATE OF i),
@@ -162,27 +164,26 @@ const COMMIT_ACTIVE_ON_CLAIM = prepared(`
   booked AS (
     INSERT INTO inventory_movements (product_id, kind, quantity, order_id)
     SELECT it.product_id, 'sold', it.quantity, $4::uuid FROM items it JOIN sold s ON s.product_id = it.product_id)
-  SELECT EXISTS (SELECT 1 FROM claim) AS committed`)
+  SELECT EXISTS (SELECT 1 FROM active) AS active, EXISTS (SELECT 1 FROM claim) AS claimed`)
 
 /**
- * The usual payment.completed in one statement (one round trip, one commit): the order's
- * ACTIVE reservation becomes COMMITTED under its row lock, the event's inbox row is
- * claimed with it, and its units are sold (on hand and reserved both drop, booked as
- * movements), the inventory rows locked in product-id order. False, with nothing
- * written, when the order has no ACTIVE reservation (a redelivery, another event for the
- * order, a lapsed or missing reservation): the caller then takes the transaction path.
- * The claim has no ON CONFLICT: were the event's inbox row there already, the statement
- * fails as a whole (unique violation) rather than apply the event twice.
+ * The usual payment.completed in one statement (one round trip, one commit): when the
+ * order's reservation, locked, is ACTIVE, the event's inbox row is claimed (inboxClaim),
+ * and only a claim moves the reservation to COMMITTED and sells its units (on hand and
+ * reserved both drop, booked as movements), the inventory rows locked in product-id
+ * order. 'duplicate' when the reservation was ACTIVE but the event was claimed already;
+ * 'not_in_state', with nothing written, when the order has no ACTIVE reservation (a
+ * redelivery, another event for the order, a lapsed or missing reservation): the caller
+ * then takes the inbox transaction.
  */
 export async function commitActiveOnClaim(
   db: Queryable,
-  claim: { consumer: string; eventId: string; eventType: string },
+  claim: ClaimRow,
   orderId: string,
-): Promise<boolean> {
-  const { rows } = await db.query<{ committed: boolean }>(
-    COMMIT_ACTIVE_ON_CLAIM([claim.consumer, claim.eventId, claim.eventType, orderId]),
-  )
-  return rows[0].committed
+): Promise<'applied' | 'duplicate' | 'not_in_state'> {
+  const { rows } = await db.query<{ active: boolean; claimed: boolean }>(COMMIT_ACTIVE_ON_CLAIM([...claim, orderId]))
+  if (!rows[0].active) return 'not_in_state'
+  return rows[0].claimed ? 'applied' : 'duplicate'
 }
 
 /** The lines of the given reservations, summed per product and sorted by product id (the lock order). */
