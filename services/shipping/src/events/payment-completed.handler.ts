@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { EventEnvelope } from '@shop/contracts'
 import type { PoolClient } from '@shop/platform/db'
-import { handleOnce, type StatementHandler } from '@shop/platform/inbox'
+import { claimRow, handleOnce, type StatementHandler } from '@shop/platform/inbox'
 import type { Shipping } from '../context.ts'
 import { findOrderSnapshot, isOrderCancelled } from '../data/order-snapshot.repository.ts'
 import { createShipmentFromSnapshot, createShipmentOnClaim, findShipmentByOrderId } from '../data/shipment.repository.ts'
@@ -34,27 +34,19 @@ export function onPaymentCompleted(s: Shipping) {
   }
 }
 
-const UNIQUE_VIOLATION = '23505'
-
 /**
- * payment.completed as the bus runs it: the usual case (a known, live order without a
- * shipment) is one statement that creates the shipment with the event's inbox claim
- * (createShipmentOnClaim); anything else (a redelivery, a second event for the order, a
- * cancelled or not yet known order) goes through the inbox transaction and
- * onPaymentCompleted, which finds out why and acts on it.
+ * payment.completed as the bus runs it: the usual case (a known order, not cancelled) is
+ * one statement that claims the event and creates the shipment (createShipmentOnClaim);
+ * a duplicate found there is answered as such, and anything else (a cancelled or not yet
+ * known order) goes through the inbox transaction and onPaymentCompleted, which finds
+ * out why and acts on it.
  */
 export function onPaymentCompletedStatement(s: Shipping): StatementHandler<'payment.completed'> {
   const inTransaction = onPaymentCompleted(s)
   return {
     async run(pool, consumer, event) {
-      const { orderId } = event.data
-      try {
-        const claim = { consumer, eventId: event.id, eventType: event.type }
-        if (await createShipmentOnClaim(pool, { id: randomUUID(), orderId, at: s.now() }, claim)) return 'applied'
-      } catch (err) {
-        // The event's inbox row was there already: the transaction path answers 'duplicate'.
-        if ((err as { code?: string }).code !== UNIQUE_VIOLATION) throw err
-      }
+      const fast = await createShipmentOnClaim(pool, { id: randomUUID(), orderId: event.data.orderId, at: s.now() }, claimRow(consumer, event))
+      if (fast !== 'not_in_state') return fast
       return handleOnce(pool, consumer, event, (client) => inTransaction(client, event))
     },
   }
