@@ -115,6 +115,70 @@ describe('reserving stock', () => {
     const low = (await outboxEvents(h, 'inventory.low')).filter((e) => e.data.productId === product.id)
     expect(low.map((e) => e.data.available)).toEqual([4])
   })
+
+  it('a multi-line order whose last line (in lock order) is short reserves nothing: no line, no stock, no event, the same 409', async () => {
+    const made = await Promise.all([6, 6, 6].map((stock) => makeProduct(h, { categoryId, stock })))
+    // The short product is the last one in product-id order, so the others would be taken first.
+    const [first, second, short] = [...made].sort((a, b) => (a.id < b.id ? -1 : 1))
+    await h.app.inject({ method: 'PUT', url: `/products/${short.id}/stock`, headers: h.admin, payload: { onHand: 1 } })
+    const ids = made.map((p) => p.id)
+    const lowEvents = async () => (await outboxEvents(h, 'inventory.low')).filter((e) => ids.includes(e.data.productId as string))
+    const lowBefore = await lowEvents()
+    const orderId = randomUUID()
+    const items = [{ productId: short.id, quantity: 2 }, { productId: first.id, quantity: 2 }, { productId: second.id, quantity: 2 }]
+    const res = await reserve({ orderId, items })
+    expect(res.statusCode).toBe(409)
+    expect(res.json()).toMatchObject({ code: 'insufficient_stock', detail: `product ${short.id}: 1 left` })
+    for (const p of [first, second]) expect(await inventoryRow(h, p.id)).toEqual({ on_hand: 6, reserved: 0 })
+    expect(await inventoryRow(h, short.id)).toEqual({ on_hand: 1, reserved: 0 })
+    const lines = await h.db.pool.query('SELECT 1 FROM reservation_items WHERE product_id = ANY($1::uuid[])', [ids])
+    expect(lines.rowCount).toBe(0)
+    expect((await h.db.pool.query('SELECT 1 FROM reservations WHERE order_id = $1', [orderId])).rowCount).toBe(0)
+    // Taking 2 of 6 would have fallen below the threshold (5): no inventory.low for a refused order.
+    expect(await lowEvents()).toEqual(lowBefore)
+  })
+
+  it('a retry of a reserved order answers the reservation even when the stock has run out since', async () => {
+    const product = await makeProduct(h, { categoryId, stock: 2 })
+    const payload = { orderId: randomUUID(), items: [{ productId: product.id, quantity: 2 }] }
+    const first = await reserve(payload)
+    expect(first.statusCode).toBe(201)
+    const retry = await reserve(payload)
+    expect(retry.statusCode).toBe(200)
+    expect(retry.json()).toEqual(first.json())
+    expect(await inventoryRow(h, product.id)).toEqual({ on_hand: 2, reserved: 2 })
+  })
+
+  it('concurrent multi-line orders over the same last units, lines in any order: no deadlock, no oversell, all or nothing', async () => {
+    const a = await makeProduct(h, { categoryId, stock: 7 })
+    const b = await makeProduct(h, { categoryId, stock: 5 })
+    const c = await makeProduct(h, { categoryId, stock: 9 })
+    const shapes = [
+      [{ productId: a.id, quantity: 1 }, { productId: b.id, quantity: 1 }, { productId: c.id, quantity: 1 }],
+      [{ productId: c.id, quantity: 2 }, { productId: a.id, quantity: 1 }],
+      [{ productId: b.id, quantity: 1 }, { productId: a.id, quantity: 2 }],
+      [{ productId: c.id, quantity: 1 }, { productId: b.id, quantity: 1 }],
+    ]
+    const orders = Array.from({ length: 60 }, (_, i) => ({ orderId: randomUUID(), items: shapes[i % shapes.length] }))
+    const results = await Promise.all(orders.map((o) => reserve(o)))
+    // Every answer is a reservation or a clean refusal: a deadlock or a CHECK violation would be a 500.
+    expect(results.map((r) => r.statusCode).filter((code) => code !== 201 && code !== 409)).toEqual([])
+    const won = orders.filter((_, i) => results[i].statusCode === 201)
+    expect(won.length).toBeGreaterThan(0)
+    const wanted = (productId: string) => won.flatMap((o) => o.items).filter((l) => l.productId === productId).reduce((n, l) => n + l.quantity, 0)
+    for (const [p, stock] of [[a, 7], [b, 5], [c, 9]] as const) {
+      const row = await inventoryRow(h, p.id)
+      expect(row).toEqual({ on_hand: stock, reserved: wanted(p.id) })
+      expect(row.reserved).toBeLessThanOrEqual(row.on_hand)
+    }
+    // A refused order left nothing behind; a reserved one has all of its lines.
+    const { rows } = await h.db.pool.query<{ order_id: string; n: number }>(
+      `SELECT r.order_id, count(i.*)::int AS n FROM reservations r LEFT JOIN reservation_items i ON i.reservation_id = r.id
+        WHERE r.order_id = ANY($1::uuid[]) GROUP BY r.order_id`,
+      [orders.map((o) => o.orderId)],
+    )
+    expect(new Map(rows.map((r) => [r.order_id, r.n]))).toEqual(new Map(won.map((o) => [o.orderId, o.items.length])))
+  })
 })
 
 describe('releasing', () => {

@@ -4,7 +4,8 @@ import { handleOnce } from '@shop/platform/inbox'
 import { eventually } from '@shop/platform/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { onOrderCreated } from '../src/events/order-created.handler.ts'
-import { onPaymentCompleted } from '../src/events/payment-completed.handler.ts'
+import { onOrderCancelled } from '../src/events/order-cancelled.handler.ts'
+import { onPaymentCompleted, onPaymentCompletedStatement } from '../src/events/payment-completed.handler.ts'
 import { OrderNotYetKnown, UnreadableAddress } from '../src/shipping.errors.ts'
 import { ADDRESS, createHarness, type Harness, orderCancelled, orderCreated, paidOrder, paymentCompleted } from './helpers.ts'
 
@@ -173,5 +174,108 @@ describe('order.cancelled', () => {
     await h.bus.idle()
     expect(await shipmentsOf(orderId)).toHaveLength(0)
     expect(h.bus.deadLetters('shipping')).toEqual([])
+  })
+})
+
+describe('payment.completed in one statement (as subscribed)', () => {
+  const known = async () => {
+    const orderId = randomUUID()
+    const userId = randomUUID()
+    await h.bus.publish(orderCreated(h.shipping.cipher, { orderId, userId }))
+    await h.bus.idle()
+    return { orderId, userId }
+  }
+  const inboxRows = async (eventId: string) =>
+    (await h.db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM inbox WHERE event_id = $1', [eventId])).rows[0].n
+
+  it('creates the shipment with its inbox row; the same event again is a duplicate and creates nothing', async () => {
+    const { orderId, userId } = await known()
+    const payment = paymentCompleted({ orderId, userId })
+    const handler = onPaymentCompletedStatement(h.shipping)
+    expect(await handler.run(h.db.pool, 'shipping', payment)).toBe('applied')
+    expect(await handler.run(h.db.pool, 'shipping', payment)).toBe('duplicate')
+    const rows = await shipmentsOf(orderId)
+    expect(rows).toHaveLength(1)
+    expect(await eventsOf(rows[0].id)).toEqual(['READY'])
+    expect(await inboxRows(payment.id)).toBe(1)
+  })
+
+  it('the same event run concurrently applies once, and creates one shipment', async () => {
+    const { orderId, userId } = await known()
+    const payment = paymentCompleted({ orderId, userId })
+    const handler = onPaymentCompletedStatement(h.shipping)
+    const results = await Promise.all(Array.from({ length: 6 }, () => handler.run(h.db.pool, 'shipping', payment)))
+    expect(results.filter((r) => r === 'applied')).toHaveLength(1)
+    const rows = await shipmentsOf(orderId)
+    expect(rows).toHaveLength(1)
+    expect(await eventsOf(rows[0].id)).toEqual(['READY'])
+  })
+
+  it('an event whose inbox row is there already creates nothing', async () => {
+    const { orderId, userId } = await known()
+    const payment = paymentCompleted({ orderId, userId })
+    await h.db.pool.query('INSERT INTO inbox (consumer, event_id, event_type) VALUES ($1, $2, $3)', ['shipping', payment.id, payment.type])
+    expect(await onPaymentCompletedStatement(h.shipping).run(h.db.pool, 'shipping', payment)).toBe('duplicate')
+    expect(await shipmentsOf(orderId)).toHaveLength(0)
+  })
+
+  it('before order.created it writes nothing and fails, so the bus retries it', async () => {
+    const payment = paymentCompleted({ orderId: randomUUID(), userId: randomUUID() })
+    await expect(onPaymentCompletedStatement(h.shipping).run(h.db.pool, 'shipping', payment)).rejects.toBeInstanceOf(OrderNotYetKnown)
+    expect(await inboxRows(payment.id)).toBe(0)
+  })
+
+  it('racing order.cancelled, it never leaves a READY shipment for the cancelled order', async () => {
+    const cancel = onOrderCancelled(h.shipping)
+    const runs = await Promise.all(
+      Array.from({ length: 12 }, async () => {
+        const { orderId, userId } = await known()
+        const cancelled = orderCancelled({ orderId, userId })
+        await Promise.all([
+          onPaymentCompletedStatement(h.shipping).run(h.db.pool, 'shipping', paymentCompleted({ orderId, userId })),
+          handleOnce(h.db.pool, 'shipping', cancelled, (client) => cancel(client, cancelled)),
+        ])
+        return orderId
+      }),
+    )
+    for (const orderId of runs) {
+      const rows = await shipmentsOf(orderId)
+      expect(rows.map((r) => r.status)).not.toContain('READY')
+      if (rows[0]) expect(await eventsOf(rows[0].id)).toEqual(['READY', 'CANCELLED'])
+    }
+  })
+
+  it('order.cancelled before order.created: the late order.created and payment.completed create no shipment', async () => {
+    const orderId = randomUUID()
+    const userId = randomUUID()
+    await h.bus.publish(orderCancelled({ orderId, userId, previousStatus: 'PENDING_PAYMENT' }))
+    await h.bus.idle()
+    await h.bus.publish(orderCreated(h.shipping.cipher, { orderId, userId }))
+    await h.bus.idle()
+    await h.bus.publish(paymentCompleted({ orderId, userId }))
+    await h.bus.idle()
+    expect(await shipmentsOf(orderId)).toHaveLength(0)
+    expect(h.bus.deadLetters('shipping')).toEqual([])
+  })
+
+  it('order.cancelled racing order.created: the payment.completed that follows creates no shipment', async () => {
+    const cancel = onOrderCancelled(h.shipping)
+    const runs = await Promise.all(
+      Array.from({ length: 12 }, async () => {
+        const orderId = randomUUID()
+        const userId = randomUUID()
+        const cancelled = orderCancelled({ orderId, userId, previousStatus: 'PENDING_PAYMENT' })
+        const payment = paymentCompleted({ orderId, userId })
+        await Promise.all([
+          handleOnce(h.db.pool, 'shipping', cancelled, (client) => cancel(client, cancelled)),
+          h.bus.publish(orderCreated(h.shipping.cipher, { orderId, userId })),
+        ])
+        // The payment is retried until order.created is in, as the bus would.
+        await eventually(async () => (await onPaymentCompletedStatement(h.shipping).run(h.db.pool, 'shipping', payment)) !== undefined)
+        return orderId
+      }),
+    )
+    await h.bus.idle()
+    for (const orderId of runs) expect(await shipmentsOf(orderId)).toHaveLength(0)
   })
 })

@@ -1,5 +1,6 @@
-import type { Reservation, ReservationStatus, StockLevel } from '@shop/contracts/product'
-import { literal, prepared, type Queryable, type QueryResult } from '@shop/platform/db'
+import type { Reservation, ReservationStatus } from '@shop/contracts/product'
+import { prepared, type Queryable } from '@shop/platform/db'
+import { type ClaimRow, inboxClaim } from '@shop/platform/inbox'
 import type { Line } from '../domain/inventory-rules.ts'
 
 export interface ReservationItem extends Line {
@@ -14,58 +15,87 @@ interface ReservationRow {
   expires_at: Date
 }
 
-/**
- * The statement that claims the order's reservation (its id is the idempotency key),
- * without parameters, so it can open a transaction in one round trip with BEGIN
- * (withTransactionFrom); it returns no row when the order already has a reservation.
- */
-export function claimReservation(orderId: string, ttlSeconds: number): string {
-  return `INSERT INTO reservations (order_id, status, expires_at)
-    VALUES (${literal(orderId)}::uuid, 'ACTIVE', now() + make_interval(secs => ${Math.trunc(ttlSeconds)}))
-    ON CONFLICT (order_id) DO NOTHING RETURNING id, expires_at`
+/** What one line of a reservation found under its product's row lock. */
+export interface LineLevel extends Line {
+  /** False for a product that does not exist or is deleted. */
+  live: boolean
+  /** Units available before this reservation (0 without an inventory row). */
+  available: number
+  unitPrice: number | null
+  name: string | null
 }
 
-/** The claimed reservation from claimReservation's result; null when the order already had one. */
-export function claimedReservation(result: QueryResult): { reservationId: string; expiresAt: Date } | null {
-  const row = result.rows[0] as { id: string; expires_at: Date } | undefined
-  return row ? { reservationId: row.id, expiresAt: row.expires_at } : null
+export interface ReserveAllResult {
+  /** The new reservation; null when the order has one already, or when a line was refused (nothing written then). */
+  claimed: { reservationId: string; expiresAt: Date } | null
+  /** Every line, in the order given (product-id order). */
+  lines: LineLevel[]
 }
 
-export interface ReservedLine {
-  /** The product's stock after this line was reserved. */
-  level: StockLevel
-  unitPrice: number
-  name: string
-}
-
-const RESERVE_LINE = prepared(`
-  WITH taken AS (
-    UPDATE inventory i SET reserved = i.reserved + $3, updated_at = now()
-      FROM products p
-     WHERE i.product_id = $2 AND p.id = i.product_id AND p.deleted_at IS NULL AND i.on_hand - i.reserved >= $3
-    RETURNING i.product_id, i.on_hand, i.reserved, p.price, p.name),
+const RESERVE_ALL = prepared(`
+  WITH lines AS (
+    SELECT l.product_id, l.quantity, l.ord FROM unnest($3::uuid[], $4::int[]) WITH ORDINALITY AS l(product_id, quantity, ord)),
+  locked AS MATERIALIZED (
+    SELECT i.product_id, i.on_hand, i.reserved FROM inventory i
+     WHERE i.product_id = ANY($3::uuid[]) ORDER BY i.product_id FOR NO KEY UPDATE),
+  level AS MATERIALIZED (
+    SELECT l.product_id, l.quantity, l.ord, p.price, p.name, p.id IS NOT NULL AS live,
+           COALESCE(k.on_hand - k.reserved, 0) AS available
+      FROM lines l
+      LEFT JOIN locked k ON k.product_id = l.product_id
+      LEFT JOIN products p ON p.id = l.product_id AND p.deleted_at IS NULL),
+  claim AS (
+    INSERT INTO reservations (order_id, status, expires_at)
+    SELECT $1::uuid, 'ACTIVE', now() + make_interval(secs => $2::int)
+     WHERE (SELECT bool_and(live AND available >= quantity) FROM level)
+    ON CONFLICT (order_id) DO NOTHING RETURNING id, expires_at),
+  taken AS (
+    UPDATE inventory i SET reserved = i.reserved + v.quantity, updated_at = now()
+      FROM level v, claim c WHERE i.product_id = v.product_id
+    RETURNING i.product_id),
   item AS (
     INSERT INTO reservation_items (reservation_id, product_id, quantity, unit_price, name)
-    SELECT $1, product_id, $3, price, name FROM taken)
-  SELECT on_hand, reserved, price, name FROM taken`)
+    SELECT c.id, v.product_id, v.quantity, v.price, v.name FROM level v, claim c),
+  low AS (
+    INSERT INTO outbox (id, type, envelope)
+    SELECT (e.envelope ->> 'id')::uuid, 'inventory.low', jsonb_set(e.envelope, '{data,available}', to_jsonb(v.available - v.quantity))
+      FROM level v
+      JOIN taken t ON t.product_id = v.product_id
+      JOIN unnest($6::jsonb[]) WITH ORDINALITY AS e(envelope, ord) ON e.ord = v.ord
+     WHERE v.available >= $5::int AND v.available - v.quantity < $5::int)
+  SELECT c.id, c.expires_at,
+         (SELECT json_agg(json_build_object('productId', product_id, 'quantity', quantity, 'live', live,
+                          'available', available, 'unitPrice', price, 'name', name) ORDER BY ord) FROM level) AS lines
+    FROM (SELECT 1) one LEFT JOIN claim c ON true`)
 
 /**
- * Reserves one line when that many units are available of a product that exists, and
- * stores it with its price snapshot, in one statement: the conditional UPDATE holds the
- * row lock, so stock never goes negative. Null when refused (unknown, deleted or short);
- * the caller finds out which.
+ * Reserves every line or none, in one statement (one round trip, one commit): it locks
+ * the lines' inventory rows in product-id order (so two reservations never deadlock),
+ * reads what is available under those locks, and only when every line is a live product
+ * with enough units claims the order's reservation (its id is the idempotency key) and
+ * takes the units, storing each line with its price snapshot. The table's CHECK is the
+ * last wall against negative stock. `lowStock` holds one inventory.low outbox envelope
+ * per line (its data.available is filled in); one is enqueued for each line this takes
+ * from at-or-above `threshold` to below it. Without a claim nothing is written, and the
+ * lines tell the caller why.
  */
-export async function reserveLine(db: Queryable, reservationId: string, line: Line): Promise<ReservedLine | null> {
-  const { rows } = await db.query<{ on_hand: number; reserved: number; price: number; name: string }>(
-    RESERVE_LINE([reservationId, line.productId, line.quantity]),
+export async function reserveAll(
+  db: Queryable,
+  r: { orderId: string; ttlSeconds: number; lines: readonly Line[]; threshold: number; lowStock: string[] },
+): Promise<ReserveAllResult> {
+  const { rows } = await db.query<{ id: string | null; expires_at: Date | null; lines: LineLevel[] }>(
+    RESERVE_ALL([
+      r.orderId,
+      Math.trunc(r.ttlSeconds),
+      r.lines.map((l) => l.productId),
+      r.lines.map((l) => l.quantity),
+      r.threshold,
+      r.lowStock,
+    ]),
   )
-  const r = rows[0]
-  if (!r) return null
-  return {
-    level: { productId: line.productId, onHand: r.on_hand, reserved: r.reserved, available: r.on_hand - r.reserved },
-    unitPrice: r.price,
-    name: r.name,
-  }
+  const row = rows[0]
+  const claimed = row.id && row.expires_at ? { reservationId: row.id, expiresAt: row.expires_at } : null
+  return { claimed, lines: row.lines }
 }
 
 /** The lines of one reservation (`r`), summed per product and sorted by product id, as a JSON array. */
@@ -111,6 +141,49 @@ const COMMIT_ACTIVE = prepared(`
 export async function commitActive(db: Queryable, orderId: string): Promise<{ reservationId: string; items: ReservationItem[] } | null> {
   const { rows } = await db.query<{ id: string; items: ReservationItem[] }>(COMMIT_ACTIVE([orderId]))
   return rows[0] ? { reservationId: rows[0].id, items: rows[0].items } : null
+}
+
+const COMMIT_ACTIVE_ON_CLAIM = prepared(`
+  WITH active AS MATERIALIZED (
+    SELECT id FROM reservations WHERE order_id = $4::uuid AND status = 'ACTIVE' FOR UPDATE),
+  claim AS (${inboxClaim(1, 'EXISTS (SELECT 1 FROM active)')}),
+  r AS (
+    UPDATE reservations SET status = 'COMMITTED', updated_at = now()
+      FROM active a, claim WHERE reservations.id = a.id RETURNING reservations.id),
+  items AS MATERIALIZED (
+    SELECT ri.product_id, sum(ri.quantity)::int AS quantity
+      FROM reservation_items ri JOIN active a ON ri.reservation_id = a.id, claim GROUP BY ri.product_id),
+  locked AS MATERIALIZED (
+    SELECT i.product_id FROM inventory i JOIN items it ON it.product_id = i.product_id
+     ORDER BY i.product_id FOR NO KEY UPDATE OF i),
+  sold AS (
+    UPDATE inventory i SET on_hand = i.on_hand - it.quantity, reserved = i.reserved - it.quantity, updated_at = now()
+      FROM items it JOIN locked l ON l.product_id = it.product_id
+     WHERE i.product_id = it.product_id
+    RETURNING i.product_id),
+  booked AS (
+    INSERT INTO inventory_movements (product_id, kind, quantity, order_id)
+    SELECT it.product_id, 'sold', it.quantity, $4::uuid FROM items it JOIN sold s ON s.product_id = it.product_id)
+  SELECT EXISTS (SELECT 1 FROM active) AS active, EXISTS (SELECT 1 FROM claim) AS claimed`)
+
+/**
+ * The usual payment.completed in one statement (one round trip, one commit): when the
+ * order's reservation, locked, is ACTIVE, the event's inbox row is claimed (inboxClaim),
+ * and only a claim moves the reservation to COMMITTED and sells its units (on hand and
+ * reserved both drop, booked as movements), the inventory rows locked in product-id
+ * order. 'duplicate' when the reservation was ACTIVE but the event was claimed already;
+ * 'not_in_state', with nothing written, when the order has no ACTIVE reservation (a
+ * redelivery, another event for the order, a lapsed or missing reservation): the caller
+ * then takes the inbox transaction.
+ */
+export async function commitActiveOnClaim(
+  db: Queryable,
+  claim: ClaimRow,
+  orderId: string,
+): Promise<'applied' | 'duplicate' | 'not_in_state'> {
+  const { rows } = await db.query<{ active: boolean; claimed: boolean }>(COMMIT_ACTIVE_ON_CLAIM([...claim, orderId]))
+  if (!rows[0].active) return 'not_in_state'
+  return rows[0].claimed ? 'applied' : 'duplicate'
 }
 
 /** The lines of the given reservations, summed per product and sorted by product id (the lock order). */

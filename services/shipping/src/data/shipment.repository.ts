@@ -1,5 +1,6 @@
 import type { CarrierCode, ShipmentStatus } from '@shop/contracts/shipping'
 import { prepared, type Queryable } from '@shop/platform/db'
+import { type ClaimRow, inboxClaim } from '@shop/platform/inbox'
 
 /** SQL for shipments and their tracking events; plain typed objects out. */
 
@@ -27,25 +28,55 @@ const COLUMNS = `id, order_id AS "orderId", user_id AS "userId", status, carrier
   tracking_number AS "trackingNumber", fee, address_enc AS "addressEnc",
   created_at AS "createdAt", updated_at AS "updatedAt"`
 
-const CREATE_FROM_SNAPSHOT = prepared(`
-  WITH created AS (
+/**
+ * The statement that creates an order's READY shipment, with its first tracking event,
+ * from what order.created told us, unless the order has a shipment already or is
+ * cancelled. It locks the snapshot row (order.cancelled marks the same row, markCancelled),
+ * and a lock that had to wait re-reads cancelled_at from the row as committed: the two
+ * events of one order never both act on nothing. With a claim ($4 consumer, $5 event id,
+ * $6 type), the event's inbox row is claimed only when that locked row is a live order
+ * (inboxClaim), and only the claim writes.
+ */
+const createFromSnapshot = (claim: boolean) => `
+  WITH o AS MATERIALIZED (
+    SELECT order_id, user_id, fee, address_enc FROM order_snapshots
+     WHERE order_id = $2 AND cancelled_at IS NULL AND user_id IS NOT NULL FOR NO KEY UPDATE),${
+       claim
+         ? `
+  claim AS (${inboxClaim(4, 'EXISTS (SELECT 1 FROM o)')}),`
+         : ''
+     }
+  created AS (
     INSERT INTO shipments (id, order_id, user_id, status, fee, address_enc, created_at, updated_at)
-    SELECT $1, o.order_id, o.user_id, 'READY', o.fee, o.address_enc, $3, $3
-      FROM order_snapshots o
-     WHERE o.order_id = $2 AND NOT EXISTS (SELECT 1 FROM order_cancellations c WHERE c.order_id = $2)
+    SELECT $1, o.order_id, o.user_id, 'READY', o.fee, o.address_enc, $3, $3 FROM o${claim ? ', claim' : ''}
     ON CONFLICT (order_id) DO NOTHING
     RETURNING id),
   tracked AS (INSERT INTO shipment_events (shipment_id, status, at) SELECT id, 'READY', $3 FROM created)
-  SELECT id FROM created`)
+  SELECT (SELECT id FROM created) AS id${claim ? ', EXISTS (SELECT 1 FROM o) AS live, EXISTS (SELECT 1 FROM claim) AS claimed' : ''}`
+const CREATE_FROM_SNAPSHOT = prepared(createFromSnapshot(false))
+const CREATE_FROM_SNAPSHOT_ON_CLAIM = prepared(createFromSnapshot(true))
+
+/** Creates the order's READY shipment in one statement (see createFromSnapshot); null when it created none, and the caller finds out why. */
+export async function createShipmentFromSnapshot(q: Queryable, s: { id: string; orderId: string; at: Date }): Promise<string | null> {
+  const { rows } = await q.query<{ id: string | null }>(CREATE_FROM_SNAPSHOT([s.id, s.orderId, s.at]))
+  return rows[0]?.id ?? null
+}
 
 /**
- * Creates the order's READY shipment, with its first tracking event, from what
- * order.created told us (order_snapshots), unless the order has a shipment already or
- * was cancelled: one statement. Null when it created none; the caller finds out why.
+ * The same with the event's inbox claim: the usual payment.completed in one statement
+ * (one round trip, one commit). 'applied' when claimed (a shipment created, or none
+ * because the order has one already: another event for it); 'duplicate' when the
+ * event was claimed already; 'not_in_state', with nothing written, when the order is
+ * cancelled or not known yet: the caller then takes the inbox transaction.
  */
-export async function createShipmentFromSnapshot(q: Queryable, s: { id: string; orderId: string; at: Date }): Promise<string | null> {
-  const { rows } = await q.query<{ id: string }>(CREATE_FROM_SNAPSHOT([s.id, s.orderId, s.at]))
-  return rows[0]?.id ?? null
+export async function createShipmentOnClaim(
+  q: Queryable,
+  s: { id: string; orderId: string; at: Date },
+  claim: ClaimRow,
+): Promise<'applied' | 'duplicate' | 'not_in_state'> {
+  const { rows } = await q.query<{ live: boolean; claimed: boolean }>(CREATE_FROM_SNAPSHOT_ON_CLAIM([s.id, s.orderId, s.at, ...claim]))
+  if (!rows[0].live) return 'not_in_state'
+  return rows[0].claimed ? 'applied' : 'duplicate'
 }
 
 /** The shipment with this id; `forUpdate` locks its row until the transaction ends. */

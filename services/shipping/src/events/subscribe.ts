@@ -3,7 +3,7 @@ import type { EventBus, Subscription } from '@shop/platform/ports'
 import type { Shipping } from '../context.ts'
 import { onOrderCancelled } from './order-cancelled.handler.ts'
 import { onOrderCreated } from './order-created.handler.ts'
-import { onPaymentCompleted } from './payment-completed.handler.ts'
+import { onPaymentCompletedStatement } from './payment-completed.handler.ts'
 
 /**
  * More attempts than the bus default: a payment.completed that overtook its
@@ -19,7 +19,7 @@ export function subscribeShipping(bus: EventBus, s: Shipping, opts: { maxAttempt
     maxAttempts: opts.maxAttempts ?? SHIPPING_MAX_ATTEMPTS,
     handlers: {
       'order.created': onOrderCreated(s),
-      'payment.completed': onPaymentCompleted(s),
+      'payment.completed': onPaymentCompletedStatement(s),
       'order.cancelled': onOrderCancelled(s),
     },
   })
