@@ -1,4 +1,4 @@
-import { createHash, type Hash } from 'node:crypto'
+import { createHash } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -50,8 +50,8 @@ interface Reads {
   validators: Record<string, string>
   expiresAt: number
   cacheable: boolean
-  /** Every request the render made and the answer it got, in order (a digest being made). */
-  answers: Hash
+  /** A digest of each request the render made with the answer it got (in the order they came). */
+  answers: string[]
 }
 
 /**
@@ -123,7 +123,7 @@ export async function registerWebApp(app: FastifyInstance, opts: WebOptions): Pr
   const edge = opts.edge
   function noteRead(reads: Reads, method: string, url: string, status: number, retryAfter: unknown, body: Buffer) {
     // what the client reads of an answer: its status, its body and (in an error) when to try again
-    reads.answers.update(`${method} ${url} ${status} ${String(retryAfter ?? '')} ${body.length}\n`).update(body)
+    reads.answers.push(createHash('sha256').update(`${method} ${url} ${status} ${String(retryAfter ?? '')} ${body.length}\n`).update(body).digest('base64'))
     const key = edge?.keyFor({ method, url, headers: {} })
     const policy = key && status === 200 ? edge?.policyOf(key) : undefined
     // The copy held now must be the one that answered (not one a renewal stored since), or
@@ -156,7 +156,8 @@ export async function registerWebApp(app: FastifyInstance, opts: WebOptions): Pr
   /** Markup built per page, with a digest of the answers it was built from (oldest page dropped first). */
   const markups = new Map<string, { answers: string; markup: string }>()
   const reuseMarkup = (key: string, reads: Reads) => (build: () => string) => {
-    const answers = reads.answers.copy().digest('base64')
+    // reads made at once may come in either order
+    const answers = reads.answers.sort().join(' ')
     const kept = markups.get(key)
     if (kept?.answers === answers) return kept.markup
     const markup = build()
@@ -172,7 +173,7 @@ export async function registerWebApp(app: FastifyInstance, opts: WebOptions): Pr
    */
   async function renderPage(url: string, client: { ip: string }, origin: string, key: string | undefined): Promise<{ status: number; html: string } | undefined> {
     const askedAt = performance.now()
-    const reads: Reads = { validators: {}, expiresAt: Number.POSITIVE_INFINITY, cacheable: Boolean(key), answers: createHash('sha256') }
+    const reads: Reads = { validators: {}, expiresAt: Number.POSITIVE_INFINITY, cacheable: Boolean(key), answers: [] }
     const out = await renderer.render(url, fetchFor(client, reads), origin, key ? reuseMarkup(key, reads) : undefined)
     if (!out) return undefined
     const html = page(out.head, out.html, out.state)
