@@ -44,9 +44,10 @@ async function prefetch(url: URL, client: ShopClient, qc: QueryClient, origin: s
   const canonical = new URL(path, origin).href
   const product = path.match(/^\/products\/([^/]+)$/)
   if (product) {
-    await qc.prefetchQuery(categoriesQuery(client))
+    // the two reads at once: a render waited for by every request for the page is no longer than its slower read
+    const categories = qc.prefetchQuery(categoriesQuery(client))
     try {
-      const p = await qc.fetchQuery(productQuery(client, decodeURIComponent(product[1])))
+      const p = await qc.fetchQuery(productQuery(client, decodeURIComponent(product[1]))).finally(() => categories)
       const h = productHead(p, origin)
       return { status: 200, head: { ...h, canonical } }
     } catch (err) {
@@ -84,17 +85,29 @@ const BROWSER_PAGES = [/^\/cart$/, /^\/checkout$/, /^\/orders$/, /^\/orders\/[^/
  * Renders a public page (home, listing, search, product) with its data, for the gateway.
  * `fetchImpl` reaches the shop's own public API; `origin` is the site's public origin.
  * Answers null for pages that render in the browser only (cart, checkout, account...).
+ * The page's markup depends on nothing but the URL, the origin and the answers `fetchImpl`
+ * gave, all read before it is built: `reuseMarkup`, when given, is called with the markup's
+ * builder once they are in, and may answer the markup it built earlier from the same
+ * answers instead of building it again (the head and the dehydrated state, which carries
+ * when each answer was read, are made afresh every time).
  */
-export async function render(rawUrl: string, fetchImpl: typeof fetch, origin: string): Promise<RenderResult | null> {
+export async function render(
+  rawUrl: string,
+  fetchImpl: typeof fetch,
+  origin: string,
+  reuseMarkup: (build: () => string) => string = (build) => build(),
+): Promise<RenderResult | null> {
   const url = new URL(rawUrl, origin)
   const client = createShopClient({ baseUrl: origin, fetch: fetchImpl, retries: 0 })
   const qc = createQueryClient()
   const page = await prefetch(url, client, qc, origin)
   if (!page) return null
-  const html = renderToString(
-    <StaticRouter location={url.pathname + url.search}>
-      <Root client={client} queryClient={qc} />
-    </StaticRouter>,
+  const html = reuseMarkup(() =>
+    renderToString(
+      <StaticRouter location={url.pathname + url.search}>
+        <Root client={client} queryClient={qc} />
+      </StaticRouter>,
+    ),
   )
   // Only successful answers travel to the browser; it asks again for anything that failed.
   const state = dehydrate(qc, { shouldDehydrateQuery: (q) => q.state.status === 'success' })

@@ -85,11 +85,14 @@ export interface EdgeCache {
    * when a popular copy expires.
    */
   claimFill(key: string): Promise<void> | (() => void)
+  /** The call to the service under way for `key` (a miss's or a renewal's), if any: a promise to wait for. */
+  fillUnderWay(key: string): Promise<void> | undefined
   /**
-   * What a copy held now depends on (its validators) and until when it may be served, read
-   * from memory: a page built from copies can be kept under their combined conditions.
+   * What a copy held now depends on (its validators), until when it may be served and whether
+   * it is due for renewal, with its body, read from memory: a page built from copies can be
+   * kept under their combined conditions.
    */
-  policyOf(key: string): { validators: Record<string, string>; expiresAt: number } | undefined
+  policyOf(key: string): { validators: Record<string, string>; expiresAt: number; refreshDue: boolean; body: Buffer } | undefined
 }
 
 /** Headers a copy never replays: they describe one answer, not the resource. */
@@ -187,12 +190,17 @@ export function createEdgeCache(opts: EdgeCacheOptions): EdgeCache {
       }
     },
 
+    fillUnderWay(key) {
+      return fills.get(key)
+    },
+
     policyOf(key) {
       const entry = entries.get(key)
-      if (!entry || performance.now() >= entry.expiresAt) return undefined
+      const now = performance.now()
+      if (!entry || now >= entry.expiresAt) return undefined
       const validators: Record<string, string> = {}
       entry.keys.forEach((k, i) => (validators[k] = entry.values[i]))
-      return { validators, expiresAt: entry.expiresAt }
+      return { validators, expiresAt: entry.expiresAt, refreshDue: now >= entry.refreshAt, body: entry.body }
     },
 
     store(key, askedAt, copy, upstreamHeaders) {

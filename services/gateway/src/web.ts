@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -11,7 +12,12 @@ import { createSitemap } from './sitemap.ts'
 
 /** The web app's server renderer (apps/web/src/entry-server.tsx, built into dist/server). */
 interface Renderer {
-  render(url: string, fetchImpl: typeof fetch, origin: string): Promise<{ status: number; html: string; head: string; state: string } | null>
+  render(
+    url: string,
+    fetchImpl: typeof fetch,
+    origin: string,
+    reuseMarkup?: (build: () => string) => string,
+  ): Promise<{ status: number; html: string; head: string; state: string } | null>
 }
 
 /**
@@ -44,7 +50,17 @@ interface Reads {
   validators: Record<string, string>
   expiresAt: number
   cacheable: boolean
+  /** A digest of each request the render made with the answer it got (in the order they came). */
+  answers: string[]
 }
+
+/**
+ * A page's markup (React's renderToString, most of a render's CPU) is kept for this many
+ * pages, each with a digest of the answers it was built from: a page renewed because its
+ * copy's time ran out (a product read lives at most a second, for its stock) while its data
+ * did not change is not built again.
+ */
+const MARKUPS_KEPT = 1000
 
 /**
  * Serves the web app: hashed assets cached for a year, other static files for an hour,
@@ -79,19 +95,25 @@ export async function registerWebApp(app: FastifyInstance, opts: WebOptions): Pr
 
   const originOf = (req: FastifyRequest) => opts.publicOrigin ?? `${req.protocol}://${req.host}`
   // The renderer reaches the public API in-process, as the client would, with the client's address.
-  const fetchFor = (req: FastifyRequest, reads?: Reads): typeof fetch =>
+  const fetchFor = (req: { ip: string }, reads?: Reads): typeof fetch =>
     (async (input: RequestInfo | URL, init?: RequestInit) => {
       const r = input instanceof Request ? input : new Request(input, init)
       const u = new URL(r.url)
+      const url = u.pathname + u.search
       const body = r.method === 'GET' || r.method === 'HEAD' ? undefined : await r.text()
-      const res = await app.inject({
-        method: r.method as 'GET',
-        url: u.pathname + u.search,
-        headers: Object.fromEntries(r.headers),
-        payload: body,
-        remoteAddress: req.ip,
-      })
-      if (reads) noteRead(reads, r.method, u.pathname + u.search, res.statusCode)
+      const ask = () => app.inject({ method: r.method as 'GET', url, headers: Object.fromEntries(r.headers), payload: body, remoteAddress: req.ip })
+      let res = await ask()
+      if (reads) {
+        // A copy past half its life has just been sent for renewal by this read: a page built on
+        // it would have to be built again as soon as it ran out, so the render reads the new one.
+        const key = edge?.keyFor({ method: r.method, url, headers: {} })
+        const renewing = key !== undefined && edge?.policyOf(key)?.refreshDue ? edge.fillUnderWay(key) : undefined
+        if (renewing) {
+          await renewing
+          res = await ask()
+        }
+        noteRead(reads, r.method, url, res.statusCode, res.headers['retry-after'], res.rawPayload)
+      }
       return new Response(res.statusCode === 204 ? null : new Uint8Array(res.rawPayload), {
         status: res.statusCode,
         headers: res.headers as Record<string, string>,
@@ -99,10 +121,14 @@ export async function registerWebApp(app: FastifyInstance, opts: WebOptions): Pr
     }) as typeof fetch
 
   const edge = opts.edge
-  function noteRead(reads: Reads, method: string, url: string, status: number) {
+  function noteRead(reads: Reads, method: string, url: string, status: number, retryAfter: unknown, body: Buffer) {
+    // what the client reads of an answer: its status, its body and (in an error) when to try again
+    reads.answers.push(createHash('sha256').update(`${method} ${url} ${status} ${String(retryAfter ?? '')} ${body.length}\n`).update(body).digest('base64'))
     const key = edge?.keyFor({ method, url, headers: {} })
     const policy = key && status === 200 ? edge?.policyOf(key) : undefined
-    if (!policy) {
+    // The copy held now must be the one that answered (not one a renewal stored since), or
+    // the page would carry the new copy's validators over the old copy's data.
+    if (!policy || !policy.body.equals(body)) {
       reads.cacheable = false
       return
     }
@@ -127,11 +153,57 @@ export async function registerWebApp(app: FastifyInstance, opts: WebOptions): Pr
     return sitemap(req)
   })
 
+  /** Markup built per page, with a digest of the answers it was built from (oldest page dropped first). */
+  const markups = new Map<string, { answers: string; markup: string }>()
+  const reuseMarkup = (key: string, reads: Reads) => (build: () => string) => {
+    // reads made at once may come in either order
+    const answers = reads.answers.sort().join(' ')
+    const kept = markups.get(key)
+    if (kept?.answers === answers) return kept.markup
+    const markup = build()
+    markups.delete(key)
+    if (markups.size >= MARKUPS_KEPT) markups.delete(markups.keys().next().value as string)
+    markups.set(key, { answers, markup })
+    return markup
+  }
+
+  /**
+   * Renders the page at `url` (undefined for a page the browser renders); one that may be
+   * kept (`key`) is offered to the edge cache.
+   */
+  async function renderPage(url: string, client: { ip: string }, origin: string, key: string | undefined): Promise<{ status: number; html: string } | undefined> {
+    const askedAt = performance.now()
+    const reads: Reads = { validators: {}, expiresAt: Number.POSITIVE_INFINITY, cacheable: Boolean(key), answers: [] }
+    const out = await renderer.render(url, fetchFor(client, reads), origin, key ? reuseMarkup(key, reads) : undefined)
+    if (!out) return undefined
+    const html = page(out.head, out.html, out.state)
+    if (key && edge && out.status === 200 && reads.cacheable && Number.isFinite(reads.expiresAt)) {
+      const ttlMs = Math.floor(reads.expiresAt - askedAt)
+      if (ttlMs > 0) edge.store(key, askedAt, { status: 200, headers: {}, body: Buffer.from(html) }, edgeCacheHeaders({ ttlMs, validators: reads.validators }))
+    }
+    return { status: out.status, html }
+  }
+
+  /**
+   * Renders again, in the background, a page whose copy is past half its life (one render per
+   * page at a time), while the copy still answers: under load a page is replaced before it
+   * expires instead of every request that arrives then waiting for its render. The new copy
+   * is checked on every hit like any other.
+   */
+  const renewAhead = (edge: EdgeCache, key: string, url: string, client: { ip: string }, origin: string, log: FastifyRequest['log']) => {
+    const claim = edge.claimFill(key)
+    if (typeof claim !== 'function') return
+    renderPage(url, client, origin, key)
+      .catch((err: unknown) => log.debug({ err }, 'page renewal failed'))
+      .finally(claim)
+  }
+
   app.get('/*', { schema: { hide: true } }, async (req, reply) => {
     if (NOT_PAGES.test(req.url)) return reply.callNotFound()
     reply.headers(PAGE_SECURITY_HEADERS).header('cache-control', 'no-cache').type('text/html; charset=utf-8')
+    const origin = originOf(req)
     // A public page is the same for everyone: kept while the answers it shows are (edge cache rules).
-    const key = edge?.keyFor(req) === undefined ? undefined : `page ${originOf(req)} ${req.url}`
+    const key = edge?.keyFor(req) === undefined ? undefined : `page ${origin} ${req.url}`
     let filled: (() => void) | undefined
     if (key && edge) {
       let waited = false
@@ -139,6 +211,7 @@ export async function registerWebApp(app: FastifyInstance, opts: WebOptions): Pr
         const found = await edge.lookup(key)
         if (found.copy) {
           edge.record(waited ? 'coalesced' : 'hit')
+          if (found.refreshDue) renewAhead(edge, key, req.url, { ip: req.ip }, origin, req.log)
           return reply.code(found.copy.status).header('x-cache', 'HIT').send(found.copy.body)
         }
         // Of many requests that find no page, one renders it; the others wait and look again.
@@ -157,16 +230,9 @@ export async function registerWebApp(app: FastifyInstance, opts: WebOptions): Pr
       }
     }
     try {
-      const askedAt = performance.now()
-      const reads: Reads = { validators: {}, expiresAt: Number.POSITIVE_INFINITY, cacheable: Boolean(key) }
-      const out = await renderer.render(req.url, fetchFor(req, reads), originOf(req))
+      const out = await renderPage(req.url, req, origin, key)
       if (!out) return reply.send(page('<title>한빛마켓</title>', '', ''))
-      const html = page(out.head, out.html, out.state)
-      if (key && edge && out.status === 200 && reads.cacheable && Number.isFinite(reads.expiresAt)) {
-        const ttlMs = Math.floor(reads.expiresAt - askedAt)
-        if (ttlMs > 0) edge.store(key, askedAt, { status: 200, headers: {}, body: Buffer.from(html) }, edgeCacheHeaders({ ttlMs, validators: reads.validators }))
-      }
-      return reply.code(out.status).header('x-cache', 'MISS').send(html)
+      return reply.code(out.status).header('x-cache', 'MISS').send(out.html)
     } catch (err) {
       // the browser can still render the page and ask the API itself
       req.log.warn({ err }, 'server rendering failed; serving the page for the browser to render')

@@ -1,0 +1,210 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { Redis } from 'ioredis'
+import { createTokenVerifier } from '@shop/platform/auth'
+import { createMemoryCache } from '@shop/platform/cache-memory'
+import { createRedisCache } from '@shop/platform/cache-redis'
+import { loadConfig } from '@shop/platform/config'
+import { edgeCacheHeaders } from '@shop/platform/edge-cache'
+import { createLogger } from '@shop/platform/logger'
+import type { Cache } from '@shop/platform/ports'
+import type { ProcessName } from '@shop/platform/runtime'
+import { createTestIssuer, serveJwks, type TestIssuer } from '@shop/platform/testing-auth'
+import { serverAvailable, testRedisUrl, uniqueName } from '@shop/platform/testing'
+import Fastify, { type FastifyInstance } from 'fastify'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { buildApp } from '../src/app.ts'
+import { GatewayConfig } from '../src/config.ts'
+
+// Server-rendered pages in the gateway's edge cache (web.ts), with a small renderer in place
+// of the web app's: the page /p/:id shows the item the public API gives for :id, read
+// through the gateway in-process, from a real upstream process on loopback that declares its
+// answers keepable as the product service does (valid while the item's token stands, for
+// `ttlMs`). The renderer counts how often it builds its markup.
+
+const redisUp = await serverAvailable('redis')
+const redisPrefix = `${uniqueName('pages')}:`
+
+const RENDERER = `
+export async function render(url, fetchImpl, origin, reuseMarkup = (build) => build()) {
+  const m = url.match(/^\\/p\\/([^/?]+)$/)
+  if (!m) return null
+  const item = await (await fetchImpl(origin + '/v1/products/' + m[1])).json()
+  const html = reuseMarkup(() => {
+    globalThis.__pageBuilds = (globalThis.__pageBuilds ?? 0) + 1
+    return '<h1>' + item.token + '</h1>'
+  })
+  return { status: 200, html, head: '<title>' + item.id + '</title>', state: JSON.stringify({ readAt: Date.now(), item }) }
+}
+`
+const TEMPLATE = '<!doctype html><html><head><!--app-head--></head><body><div id="root"><!--app-html--></div><!--app-state--></body></html>'
+
+const builds = () => (globalThis as { __pageBuilds?: number }).__pageBuilds ?? 0
+
+interface Upstream {
+  app: FastifyInstance
+  calls: Map<string, number>
+  ttlMs: number
+  delayMs: number
+  /** Resolved by the next item read once it has read its token (and before its delay). */
+  onTokenRead: (() => void)[]
+}
+
+async function startUpstream(cache: () => Cache): Promise<Upstream> {
+  const up: Upstream = { app: Fastify(), calls: new Map(), ttlMs: 10_000, delayMs: 0, onTokenRead: [] }
+  up.app.get('/health', async () => ({ status: 'ok' }))
+  up.app.get('/openapi.json', async () => ({ openapi: '3.1.0', info: { title: 'product', version: '1' }, paths: {} }))
+  up.app.get('/products/:id', async (req, reply) => {
+    const { id } = req.params as { id: string }
+    up.calls.set(id, (up.calls.get(id) ?? 0) + 1)
+    const token = (await cache().get(`item:${id}`)) ?? ''
+    for (const resolve of up.onTokenRead.splice(0)) resolve()
+    if (up.delayMs) await sleep(up.delayMs)
+    reply.headers(edgeCacheHeaders({ ttlMs: up.ttlMs, validators: { [`item:${id}`]: token } }))
+    return { id, token }
+  })
+  await up.app.listen({ host: '127.0.0.1', port: 0 })
+  return up
+}
+
+const adapters = [
+  { name: 'memory', enabled: true, make: (): Cache => createMemoryCache() },
+  { name: 'redis', enabled: redisUp, make: (): Cache => createRedisCache({ url: testRedisUrl(), prefix: redisPrefix }) },
+]
+
+afterAll(async () => {
+  if (!redisUp) return
+  const raw = new Redis(testRedisUrl())
+  const keys = await raw.keys(`${redisPrefix}*`)
+  if (keys.length) await raw.del(...keys)
+  await raw.quit()
+})
+
+describe.each(adapters)('server-rendered pages in the edge cache ($name)', ({ enabled, make }) => {
+  describe.runIf(enabled)('against a real upstream', () => {
+    let issuer: TestIssuer
+    let jwks: Awaited<ReturnType<typeof serveJwks>>
+    let up: Upstream
+    let cache: Cache
+    let gateway: FastifyInstance
+    let distDir: string
+    const logger = createLogger({ service: 'gateway-test', level: 'silent' })
+    let n = 0
+    /** A fresh item id per test, so copies and counts never carry over. */
+    const item = () => `i${++n}-${Date.now()}`
+
+    beforeAll(async () => {
+      distDir = mkdtempSync(join(tmpdir(), 'gateway-pages-'))
+      mkdirSync(join(distDir, 'client'))
+      mkdirSync(join(distDir, 'server'))
+      writeFileSync(join(distDir, 'client', 'index.html'), TEMPLATE)
+      writeFileSync(join(distDir, 'server', 'entry-server.js'), RENDERER)
+      cache = make()
+      issuer = await createTestIssuer()
+      jwks = await serveJwks(issuer.jwks)
+      up = await startUpstream(() => cache)
+      const base = `http://127.0.0.1:${(up.app.server.address() as AddressInfo).port}`
+      const urls = { auth: base, product: base, order: base, payment: base, shipping: base, gateway: 'http://127.0.0.1:1' } as Record<ProcessName, string>
+      gateway = await buildApp({
+        logger,
+        version: 'test',
+        urls,
+        cache,
+        verifier: createTokenVerifier({ jwksUrl: jwks.url, issuer: issuer.issuer, audience: issuer.audience, denylist: cache }),
+        config: loadConfig(GatewayConfig, {}),
+        webDistDir: distDir,
+      })
+      await gateway.ready()
+    })
+    afterAll(async () => {
+      await gateway?.close()
+      await up?.app.close()
+      await jwks?.close()
+      await cache?.close()
+      if (distDir) rmSync(distDir, { recursive: true, force: true })
+    })
+    beforeEach(() => {
+      up.ttlMs = 10_000
+      up.delayMs = 0
+    })
+
+    const get = (url: string) => gateway.inject({ method: 'GET', url })
+    const shown = (html: string) => html.match(/<h1>([^<]*)<\/h1>/)?.[1]
+    /** Waits until no render or renewal of the page is under way (it holds the page's fill). */
+    const settled = async (id: string, calls: number) => {
+      for (let i = 0; i < 100 && (up.calls.get(id) ?? 0) < calls; i++) await sleep(10)
+      await sleep(50)
+    }
+
+    it('a page past half its life is rendered again in the background while its copy answers, with the data read anew', async () => {
+      const id = item()
+      up.ttlMs = 1000
+      await cache.set(`item:${id}`, 'v1', 60_000)
+      const first = await get(`/p/${id}`)
+      expect(first.headers['x-cache']).toBe('MISS')
+      expect(first.headers['content-security-policy']).toContain("frame-ancestors 'none'")
+      expect(shown(first.body)).toBe('v1')
+      const firstState = first.body.match(/id="shop-state">([^<]*)</)![1]
+      // Past half its life (timers only ever fire late; a late one still leaves up to 400 ms).
+      await sleep(600)
+      const due = await get(`/p/${id}`)
+      expect(due.headers['x-cache']).toBe('HIT')
+      expect(due.body).toBe(first.body)
+      // The renewal read the item anew (its copy was past half its life too), not the copy
+      // that expires with the page.
+      await settled(id, 2)
+      expect(up.calls.get(id)).toBe(2)
+      await sleep(500)
+      // Past the first copy's second: the renewed page answers, nobody waited for it.
+      const later = await get(`/p/${id}`)
+      expect(later.headers['x-cache']).toBe('HIT')
+      expect(shown(later.body)).toBe('v1')
+      expect(later.body.match(/id="shop-state">([^<]*)</)![1]).not.toBe(firstState)
+    })
+
+    it('a renewal from the same answers reuses the markup; new answers build it again', async () => {
+      const id = item()
+      up.ttlMs = 300
+      await cache.set(`item:${id}`, 'v1', 60_000)
+      const before = builds()
+      expect(shown((await get(`/p/${id}`)).body)).toBe('v1')
+      expect(builds()).toBe(before + 1)
+      await sleep(350)
+      // Expired: rendered again (the item read again), from an answer that says the same.
+      const again = await get(`/p/${id}`)
+      expect(again.headers['x-cache']).toBe('MISS')
+      expect(shown(again.body)).toBe('v1')
+      expect(up.calls.get(id)).toBe(2)
+      expect(builds()).toBe(before + 1)
+      await cache.set(`item:${id}`, 'v2', 60_000)
+      const edited = await get(`/p/${id}`)
+      expect(edited.headers['x-cache']).toBe('MISS')
+      expect(shown(edited.body)).toBe('v2')
+      expect(builds()).toBe(before + 2)
+    })
+
+    it('a write while a renewal is under way shows on the very next request: the renewed page built before it is never served', async () => {
+      const id = item()
+      up.ttlMs = 1000
+      await cache.set(`item:${id}`, 'v1', 60_000)
+      expect(shown((await get(`/p/${id}`)).body)).toBe('v1')
+      await sleep(600)
+      up.delayMs = 200
+      const tokenRead = new Promise<void>((resolve) => up.onTokenRead.push(resolve))
+      // Answered from the copy; starts the renewal, whose read of the item is slow.
+      expect((await get(`/p/${id}`)).headers['x-cache']).toBe('HIT')
+      await tokenRead
+      // The merchant's edit lands after the renewal read the old token.
+      await cache.set(`item:${id}`, 'v2', 60_000)
+      up.delayMs = 0
+      const next = await get(`/p/${id}`)
+      expect(shown(next.body)).toBe('v2')
+      await settled(id, 3)
+      // Nor later, once the renewal stored what it built from the old token.
+      for (let i = 0; i < 3; i++) expect(shown((await get(`/p/${id}`)).body)).toBe('v2')
+    })
+  })
+})
