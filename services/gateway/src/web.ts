@@ -63,6 +63,16 @@ interface Reads {
 const MARKUPS_KEPT = 1000
 
 /**
+ * A page asked for during its copy's life is rendered again at this share of that life, in the
+ * background, while the copy still answers. Pages live as long as the answers they show (a
+ * product page a second at most, for its stock): renewed on the first hit past half its life,
+ * a page read in waves (many clients walking the same pages in step) was often not hit in that
+ * window, expired, and then every request of the next wave waited for its render; and each
+ * page was rendered twice a second.
+ */
+const RENEW_AT_SHARE = 0.75
+
+/**
  * Serves the web app: hashed assets cached for a year, other static files for an hour,
  * and every page as HTML that is never cached. Public pages (home, listings, products)
  * are rendered on the server with their data, through the gateway's own public API.
@@ -143,12 +153,15 @@ export async function registerWebApp(app: FastifyInstance, opts: WebOptions): Pr
       .replace('<!--app-state-->', state ? `<script type="application/json" id="shop-state">${state}</script>` : '')
 
   const sitemap = createSitemap(fetchFor, originOf)
-  app.get('/robots.txt', { schema: { hide: true } }, async (req, reply) => {
+  // Pages, robots.txt and the sitemap are read by browsers and crawlers as themselves, never by
+  // another site's scripts: no CORS headers (and none of the per-request work to make them).
+  const pageRoute = { schema: { hide: true }, config: { cors: false } }
+  app.get('/robots.txt', pageRoute, async (req, reply) => {
     const origin = originOf(req)
     reply.header('cache-control', 'public, max-age=3600').type('text/plain; charset=utf-8')
     return ['User-agent: *', 'Allow: /', 'Disallow: /admin', 'Disallow: /cart', 'Disallow: /checkout', 'Disallow: /orders', 'Disallow: /account', `Sitemap: ${origin}/sitemap.xml`, ''].join('\n')
   })
-  app.get('/sitemap.xml', { schema: { hide: true } }, async (req, reply) => {
+  app.get('/sitemap.xml', pageRoute, async (req, reply) => {
     reply.header('cache-control', 'public, max-age=600').type('application/xml; charset=utf-8')
     return sitemap(req)
   })
@@ -179,7 +192,9 @@ export async function registerWebApp(app: FastifyInstance, opts: WebOptions): Pr
     const html = page(out.head, out.html, out.state)
     if (key && edge && out.status === 200 && reads.cacheable && Number.isFinite(reads.expiresAt)) {
       const ttlMs = Math.floor(reads.expiresAt - askedAt)
-      if (ttlMs > 0) edge.store(key, askedAt, { status: 200, headers: {}, body: Buffer.from(html) }, edgeCacheHeaders({ ttlMs, validators: reads.validators }))
+      if (ttlMs > 0 && edge.store(key, askedAt, { status: 200, headers: {}, body: Buffer.from(html) }, edgeCacheHeaders({ ttlMs, validators: reads.validators }))) {
+        planRenewal(edge, key, url, origin, ttlMs)
+      }
     }
     return { status: out.status, html }
   }
@@ -190,15 +205,44 @@ export async function registerWebApp(app: FastifyInstance, opts: WebOptions): Pr
    * expires instead of every request that arrives then waiting for its render. The new copy
    * is checked on every hit like any other.
    */
-  const renewAhead = (edge: EdgeCache, key: string, url: string, client: { ip: string }, origin: string, log: FastifyRequest['log']) => {
+  const renewAhead = (edge: EdgeCache, key: string, url: string, client: { ip: string }, origin: string) => {
     const claim = edge.claimFill(key)
     if (typeof claim !== 'function') return
     renderPage(url, client, origin, key)
-      .catch((err: unknown) => log.debug({ err }, 'page renewal failed'))
+      .catch((err: unknown) => opts.logger.debug({ err }, 'page renewal failed'))
       .finally(claim)
   }
 
-  app.get('/*', { schema: { hide: true } }, async (req, reply) => {
+  /**
+   * A page's renewal is planned when its copy is stored, for RENEW_AT_SHARE of its life,
+   * and made then only if someone asked for the page in the meantime (the last one's address
+   * reaches the API): a popular page is renewed once per life, before it expires, whenever
+   * its requests come, and an unpopular one simply expires. Until the plan's time a hit only
+   * notes that the page was asked for; after it (a page first asked for late in its life) a
+   * hit past half the life renews at once.
+   */
+  const renewals = new Map<string, NodeJS.Timeout>()
+  const askedFor = new Map<string, string>()
+  function planRenewal(edge: EdgeCache, key: string, url: string, origin: string, ttlMs: number) {
+    clearTimeout(renewals.get(key))
+    askedFor.delete(key)
+    const timer = setTimeout(() => {
+      renewals.delete(key)
+      const ip = askedFor.get(key)
+      if (ip === undefined) return
+      askedFor.delete(key)
+      renewAhead(edge, key, url, { ip }, origin)
+    }, ttlMs * RENEW_AT_SHARE)
+    timer.unref()
+    renewals.set(key, timer)
+  }
+  app.addHook('onClose', (_app, done) => {
+    for (const timer of renewals.values()) clearTimeout(timer)
+    renewals.clear()
+    done()
+  })
+
+  app.get('/*', pageRoute, async (req, reply) => {
     if (NOT_PAGES.test(req.url)) return reply.callNotFound()
     reply.headers(PAGE_SECURITY_HEADERS).header('cache-control', 'no-cache').type('text/html; charset=utf-8')
     const origin = originOf(req)
@@ -211,7 +255,8 @@ export async function registerWebApp(app: FastifyInstance, opts: WebOptions): Pr
         const found = await edge.lookup(key)
         if (found.copy) {
           edge.record(waited ? 'coalesced' : 'hit')
-          if (found.refreshDue) renewAhead(edge, key, req.url, { ip: req.ip }, origin, req.log)
+          if (renewals.has(key)) askedFor.set(key, req.ip)
+          else if (found.refreshDue) renewAhead(edge, key, req.url, { ip: req.ip }, origin)
           return reply.code(found.copy.status).header('x-cache', 'HIT').send(found.copy.body)
         }
         // Of many requests that find no page, one renders it; the others wait and look again.
