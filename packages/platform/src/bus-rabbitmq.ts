@@ -26,6 +26,13 @@ export interface RabbitBusOptions {
   /** Reconnect backoff bounds (default 100 ms doubling up to 5 s). */
   reconnectMinMs?: number
   reconnectMaxMs?: number
+  /**
+   * Bound on setting up a connection, its publish channel and each consumer (declaring queues,
+   * binding, consuming); a broker that accepts the connection but stops answering is dropped
+   * and the connection made again, instead of a start or a subscribe that never returns
+   * (default 10 s).
+   */
+  setupTimeoutMs?: number
   /** AMQP heartbeat so a silent network cut is noticed (default 10 s). */
   heartbeatSeconds?: number
 }
@@ -71,11 +78,18 @@ function occurredAtMs(msg: Message): number {
 /** Runs a best-effort cleanup (closing what may already be closed), ignoring its failure. */
 const quiet = (fn: () => Promise<unknown>): Promise<void> => Promise.resolve().then(fn).then(() => {}, () => {})
 
-/** Rejects with `message` when the promise has not settled within ms. */
-async function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+/** The broker did not answer a step of setting up a connection or a consumer in time. */
+class SetupTimeout extends Error {}
+
+/**
+ * Rejects with `message` when the promise has not settled within ms (a SetupTimeout when
+ * `setup`). The promise runs on; its own later failure is nobody's to handle.
+ */
+async function withTimeout<T>(promise: Promise<T>, ms: number, message: string, setup = false): Promise<T> {
   let timer: NodeJS.Timeout | undefined
+  promise.catch(() => {})
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(message)), Math.max(0, ms))
+    timer = setTimeout(() => reject(setup ? new SetupTimeout(message) : new Error(message)), Math.max(0, ms))
   })
   try {
     return await Promise.race([promise, timeout])
@@ -91,6 +105,7 @@ export async function createRabbitBus(opts: RabbitBusOptions): Promise<RabbitBus
   const publishTimeoutMs = opts.publishTimeoutMs ?? 5000
   const minMs = opts.reconnectMinMs ?? 100
   const maxMs = opts.reconnectMaxMs ?? 5000
+  const setupTimeoutMs = opts.setupTimeoutMs ?? 10_000
   const url = new URL(opts.url)
   if (!url.searchParams.has('heartbeat')) url.searchParams.set('heartbeat', String(opts.heartbeatSeconds ?? 10))
   const names = topologyNames(opts.prefix ?? '')
@@ -146,8 +161,28 @@ export async function createRabbitBus(opts: RabbitBusOptions): Promise<RabbitBus
     reconnecting = false
   }
 
+  /**
+   * Drops a connection from this side at once, whatever the broker does: closing it politely
+   * would wait for an answer from a broker that has stopped answering. Its 'close' follows,
+   * and with it the reconnect.
+   */
+  function abandon(c: ChannelModel, reason: string) {
+    logger.warn({ reason }, 'rabbitmq stopped answering, dropping the connection')
+    const stream = (c as unknown as { connection?: { stream?: { destroy(err?: Error): void } } }).connection?.stream
+    if (stream) stream.destroy(new Error(reason))
+    else void quiet(() => c.close())
+  }
+
   async function open(): Promise<void> {
-    const c = await amqp.connect(url.toString(), { timeout: 5000 })
+    const connecting = amqp.connect(url.toString(), { timeout: 5000 })
+    let c: ChannelModel
+    try {
+      c = await withTimeout(connecting, setupTimeoutMs, `rabbitmq did not complete the connection within ${setupTimeoutMs} ms`, true)
+    } catch (err) {
+      // one that completes after all is closed, not leaked
+      void connecting.then((late) => quiet(() => late.close()), () => {})
+      throw err
+    }
     let alive = true
     conn = c
     c.on('error', (err) => logger.warn({ err: errorMessage(err) }, 'rabbitmq connection error'))
@@ -157,11 +192,15 @@ export async function createRabbitBus(opts: RabbitBusOptions): Promise<RabbitBus
     })
     try {
       if (closing) throw new Error('event bus is closed')
-      const ch = await c.createConfirmChannel()
-      ch.on('error', (err) => logger.warn({ err: errorMessage(err) }, 'rabbitmq publish channel error'))
-      ch.on('close', () => recycle(c, 'publish channel closed'))
-      await ch.assertExchange(names.exchange, 'topic', { durable: true })
-      await ch.assertExchange(names.dlx, 'direct', { durable: true })
+      const setUp = async () => {
+        const ch = await c.createConfirmChannel()
+        ch.on('error', (err) => logger.warn({ err: errorMessage(err) }, 'rabbitmq publish channel error'))
+        ch.on('close', () => recycle(c, 'publish channel closed'))
+        await ch.assertExchange(names.exchange, 'topic', { durable: true })
+        await ch.assertExchange(names.dlx, 'direct', { durable: true })
+        return ch
+      }
+      const ch = await withTimeout(setUp(), setupTimeoutMs, `rabbitmq did not answer the connection's setup within ${setupTimeoutMs} ms`, true)
       for (const sub of subs) if (!sub.stopped) await attach(sub, c)
       if (!alive) throw new Error('connection closed during setup')
       pubCh = ch
@@ -169,7 +208,8 @@ export async function createRabbitBus(opts: RabbitBusOptions): Promise<RabbitBus
       for (const wake of waiters) wake()
     } catch (err) {
       if (conn === c) conn = null
-      await quiet(() => c.close())
+      if (err instanceof SetupTimeout) abandon(c, err.message)
+      else await quiet(() => c.close())
       throw err
     }
   }
@@ -177,29 +217,36 @@ export async function createRabbitBus(opts: RabbitBusOptions): Promise<RabbitBus
   /** Declares the service's queues and starts its consumer on a channel of its own. */
   async function attach(sub: Sub, c: ChannelModel): Promise<void> {
     const { service } = sub.opts
-    const queue = names.queue(service)
-    const ch = await c.createChannel()
+    const ch = await withTimeout(c.createChannel(), setupTimeoutMs, `rabbitmq did not open ${service}'s consumer channel within ${setupTimeoutMs} ms`, true)
     ch.on('error', (err) => logger.warn({ service, err: errorMessage(err) }, 'rabbitmq consumer channel error'))
     ch.on('close', () => sub.channel === ch && !sub.stopped && recycle(c, 'consumer channel closed'))
     try {
-      const deadLetterTo = { 'x-dead-letter-exchange': names.dlx, 'x-dead-letter-routing-key': service }
-      await ch.assertQueue(queue, { durable: true, arguments: deadLetterTo })
-      for (const type of sub.types) await ch.bindQueue(queue, names.exchange, type)
-      await ch.assertQueue(names.dlq(service), { durable: true })
-      await ch.bindQueue(names.dlq(service), names.dlx, service)
-      const used = new Set(Array.from({ length: sub.maxAttempts - 1 }, (_, i) => retryDelayMs(delays, i + 1)))
-      for (const ms of used) {
-        const backToQueue = { 'x-message-ttl': ms, 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': queue }
-        await ch.assertQueue(names.retryQueue(service, ms), { durable: true, arguments: backToQueue })
-      }
-      await ch.prefetch(sub.opts.prefetch ?? DEFAULT_PREFETCH)
-      sub.channel = ch
-      sub.consumerTag = (await ch.consume(queue, (msg) => onMessage(sub, c, ch, msg))).consumerTag
+      await withTimeout(declareAndConsume(sub, c, ch), setupTimeoutMs, `rabbitmq did not answer ${service}'s consumer setup within ${setupTimeoutMs} ms`, true)
     } catch (err) {
       if (sub.channel === ch) sub.channel = null
-      await quiet(() => ch.close())
+      // a broker that stopped answering would not answer the channel's close either
+      if (!(err instanceof SetupTimeout)) await quiet(() => ch.close())
       throw err
     }
+  }
+
+  /** The consumer's queues, bindings and prefetch, then the consumer itself. */
+  async function declareAndConsume(sub: Sub, c: ChannelModel, ch: Channel): Promise<void> {
+    const { service } = sub.opts
+    const queue = names.queue(service)
+    const deadLetterTo = { 'x-dead-letter-exchange': names.dlx, 'x-dead-letter-routing-key': service }
+    await ch.assertQueue(queue, { durable: true, arguments: deadLetterTo })
+    for (const type of sub.types) await ch.bindQueue(queue, names.exchange, type)
+    await ch.assertQueue(names.dlq(service), { durable: true })
+    await ch.bindQueue(names.dlq(service), names.dlx, service)
+    const used = new Set(Array.from({ length: sub.maxAttempts - 1 }, (_, i) => retryDelayMs(delays, i + 1)))
+    for (const ms of used) {
+      const backToQueue = { 'x-message-ttl': ms, 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': queue }
+      await ch.assertQueue(names.retryQueue(service, ms), { durable: true, arguments: backToQueue })
+    }
+    await ch.prefetch(sub.opts.prefetch ?? DEFAULT_PREFETCH)
+    sub.channel = ch
+    sub.consumerTag = (await ch.consume(queue, (msg) => onMessage(sub, c, ch, msg))).consumerTag
   }
 
   function onMessage(sub: Sub, c: ChannelModel, ch: Channel, msg: Message | null) {
@@ -366,6 +413,11 @@ export async function createRabbitBus(opts: RabbitBusOptions): Promise<RabbitBus
       try {
         await attach(sub, c)
       } catch (err) {
+        // The broker stopped answering: the connection is made again, and that attaches it.
+        if (err instanceof SetupTimeout && conn === c) {
+          abandon(c, err.message)
+          return { stop: () => stopSub(sub) }
+        }
         // Lost the connection meanwhile: the reconnect attaches it. Otherwise the broker refused.
         if (conn === c && pubCh) {
           subs.delete(sub)

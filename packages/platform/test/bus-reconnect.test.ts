@@ -88,6 +88,39 @@ describe.runIf(ok)('RabbitMQ bus recovery', () => {
     expect(got).not.toContain(event.id)
   })
 
+  it('a broker that stops answering while a consumer is set up is dropped: subscribe returns, and the consumer is attached once the broker answers again', async () => {
+    const target = new URL(testAmqpUrl())
+    const own = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5672) })
+    const viaOwn = new URL(testAmqpUrl())
+    viaOwn.hostname = '127.0.0.1'
+    viaOwn.port = String(own.port)
+    // heartbeats far apart: only the setup bound can notice the silence here
+    const bus = await createRabbitBus({ url: viaOwn.toString(), prefix, setupTimeoutMs: 500, heartbeatSeconds: 60, reconnectMinMs: 20, reconnectMaxMs: 100 })
+    const seen: string[] = []
+    try {
+      own.freeze()
+      // Without the bound this never returned: the broker's answers to the queue declarations are lost.
+      await bus.subscribe({ service: 'frozen-tracker', types: ['product.updated'], handler: async (e) => void seen.push(e.id) })
+      await eventually(() => !bus.isConnected())
+      // Reconnects through a path that still says nothing time out as well; then it answers.
+      await sleep(700)
+      expect(bus.isConnected()).toBe(false)
+      own.restore()
+      await eventually(() => bus.isConnected(), { timeoutMs: 10_000 })
+      const event = productUpdated()
+      await direct.publish(event)
+      await eventually(() => seen.includes(event.id), { timeoutMs: 10_000 })
+    } finally {
+      await bus.close()
+      await own.close()
+      const conn = await amqp.connect(testAmqpUrl())
+      const ch = await conn.createChannel()
+      const retries = DEFAULT_RETRY_DELAYS_MS.map((ms) => direct.names.retryQueue('frozen-tracker', ms))
+      for (const q of [direct.names.queue('frozen-tracker'), direct.names.dlq('frozen-tracker'), ...retries]) await ch.deleteQueue(q)
+      await conn.close()
+    }
+  })
+
   it('close() during an outage stops reconnecting and resolves', async () => {
     const viaProxy = new URL(testAmqpUrl())
     viaProxy.hostname = '127.0.0.1'
