@@ -6,8 +6,9 @@ import fastifyStatic from '@fastify/static'
 import type { Logger } from '@shop/platform/logger'
 import { performance } from 'node:perf_hooks'
 import { edgeCacheHeaders } from '@shop/platform/edge-cache'
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { EdgeCache } from './edge-cache.ts'
+import { encode, MIN_ENCODED_BYTES, preferredCoding } from './encoding.ts'
 import { createSitemap } from './sitemap.ts'
 
 /** The web app's server renderer (apps/web/src/entry-server.tsx, built into dist/server). */
@@ -184,23 +185,24 @@ export async function registerWebApp(app: FastifyInstance, opts: WebOptions): Pr
    * Renders the page at `url` (undefined for a page the browser renders); one that may be
    * kept (`key`) is offered to the edge cache.
    */
-  async function renderPage(url: string, client: { ip: string }, origin: string, key: string | undefined): Promise<{ status: number; html: string } | undefined> {
+  async function renderPage(url: string, client: { ip: string }, origin: string, key: string | undefined): Promise<{ status: number; body: Buffer } | undefined> {
     const askedAt = performance.now()
     const reads: Reads = { validators: {}, expiresAt: Number.POSITIVE_INFINITY, cacheable: Boolean(key), answers: [] }
     const out = await renderer.render(url, fetchFor(client, reads), origin, key ? reuseMarkup(key, reads) : undefined)
     if (!out) return undefined
-    const html = page(out.head, out.html, out.state)
+    // the same bytes answer this request and are kept: compressed once for both
+    const body = Buffer.from(page(out.head, out.html, out.state))
     if (key && edge && out.status === 200 && reads.cacheable && Number.isFinite(reads.expiresAt)) {
       const ttlMs = Math.floor(reads.expiresAt - askedAt)
-      if (ttlMs > 0 && edge.store(key, askedAt, { status: 200, headers: {}, body: Buffer.from(html) }, edgeCacheHeaders({ ttlMs, validators: reads.validators }))) {
+      if (ttlMs > 0 && edge.store(key, askedAt, { status: 200, headers: {}, body }, edgeCacheHeaders({ ttlMs, validators: reads.validators }))) {
         planRenewal(edge, key, url, origin, ttlMs)
       }
     }
-    return { status: out.status, html }
+    return { status: out.status, body }
   }
 
   /**
-   * Renders again, in the background, a page whose copy is past half its life (one render per
+   * Renders again, in the background, a page whose copy is due for renewal (one render per
    * page at a time), while the copy still answers: under load a page is replaced before it
    * expires instead of every request that arrives then waiting for its render. The new copy
    * is checked on every hit like any other.
@@ -242,6 +244,16 @@ export async function registerWebApp(app: FastifyInstance, opts: WebOptions): Pr
     done()
   })
 
+  /** The page the browser renders by itself (cart, checkout, account..., or when rendering failed). */
+  const shell = Buffer.from(page('<title>한빛마켓</title>', '', ''))
+  /** A page in the coding the client accepts (brotli or gzip), compressed once per page copy. */
+  const sendPage = (req: FastifyRequest, reply: FastifyReply, status: number, body: Buffer) => {
+    reply.code(status).header('vary', 'accept-encoding')
+    const coding = body.length >= MIN_ENCODED_BYTES ? preferredCoding(req.headers['accept-encoding']) : undefined
+    if (!coding) return reply.send(body)
+    return reply.header('content-encoding', coding).send(encode(body, coding))
+  }
+
   app.get('/*', pageRoute, async (req, reply) => {
     if (NOT_PAGES.test(req.url)) return reply.callNotFound()
     reply.headers(PAGE_SECURITY_HEADERS).header('cache-control', 'no-cache').type('text/html; charset=utf-8')
@@ -257,7 +269,7 @@ export async function registerWebApp(app: FastifyInstance, opts: WebOptions): Pr
           edge.record(waited ? 'coalesced' : 'hit')
           if (renewals.has(key)) askedFor.set(key, req.ip)
           else if (found.refreshDue) renewAhead(edge, key, req.url, { ip: req.ip }, origin)
-          return reply.code(found.copy.status).header('x-cache', 'HIT').send(found.copy.body)
+          return sendPage(req, reply.header('x-cache', 'HIT'), found.copy.status, found.copy.body)
         }
         // Of many requests that find no page, one renders it; the others wait and look again.
         const claim = edge.claimFill(key)
@@ -276,12 +288,12 @@ export async function registerWebApp(app: FastifyInstance, opts: WebOptions): Pr
     }
     try {
       const out = await renderPage(req.url, req, origin, key)
-      if (!out) return reply.send(page('<title>한빛마켓</title>', '', ''))
-      return reply.code(out.status).header('x-cache', 'MISS').send(out.html)
+      if (!out) return sendPage(req, reply, 200, shell)
+      return sendPage(req, reply.header('x-cache', 'MISS'), out.status, out.body)
     } catch (err) {
       // the browser can still render the page and ask the API itself
       req.log.warn({ err }, 'server rendering failed; serving the page for the browser to render')
-      return reply.send(page('<title>한빛마켓</title>', '', ''))
+      return sendPage(req, reply, 200, shell)
     } finally {
       filled?.()
     }

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { brotliDecompressSync, gunzipSync } from 'node:zlib'
 import { Redis } from 'ioredis'
 import { createTokenVerifier } from '@shop/platform/auth'
 import { createMemoryCache } from '@shop/platform/cache-memory'
@@ -167,6 +168,26 @@ describe.each(adapters)('server-rendered pages in the edge cache ($name)', ({ en
       expect(later.headers['x-cache']).toBe('HIT')
       expect(shown(later.body)).toBe('v1')
       expect(later.body.match(/id="shop-state">([^<]*)</)![1]).not.toBe(firstState)
+    })
+
+    it('a page goes in the coding the client accepts, the same page once decoded, compressed once per copy', async () => {
+      const id = item()
+      // large enough to be worth compressing
+      await cache.set(`item:${id}`, 'v1'.repeat(600), 60_000)
+      const plain = await get(`/p/${id}`)
+      expect(plain.headers['content-encoding']).toBeUndefined()
+      expect(String(plain.headers.vary)).toMatch(/accept-encoding/)
+      const asBrowser = await gateway.inject({ method: 'GET', url: `/p/${id}`, headers: { 'accept-encoding': 'gzip, deflate, br, zstd' } })
+      expect(asBrowser.headers['x-cache']).toBe('HIT')
+      expect(asBrowser.headers['content-encoding']).toBe('br')
+      expect(String(asBrowser.headers.vary)).toMatch(/accept-encoding/)
+      expect(asBrowser.rawPayload.length).toBeLessThan(plain.rawPayload.length / 3)
+      expect(brotliDecompressSync(asBrowser.rawPayload).toString()).toBe(plain.body)
+      const again = await gateway.inject({ method: 'GET', url: `/p/${id}`, headers: { 'accept-encoding': 'br' } })
+      expect(again.rawPayload.equals(asBrowser.rawPayload)).toBe(true)
+      const gzipOnly = await gateway.inject({ method: 'GET', url: `/p/${id}`, headers: { 'accept-encoding': 'br;q=0, gzip' } })
+      expect(gzipOnly.headers['content-encoding']).toBe('gzip')
+      expect(gunzipSync(gzipOnly.rawPayload).toString()).toBe(plain.body)
     })
 
     it('a page nobody asks for during its life is not rendered again: it expires', async () => {
