@@ -1,5 +1,5 @@
 import { useRouter } from 'expo-router'
-import { ko } from '../src/i18n/ko.ts'
+import { ko } from '@shop/storefront-core/ko'
 import { Empty, LinkText, Screen } from '../src/ui/kit.tsx'
 
 export default function NotFound() {

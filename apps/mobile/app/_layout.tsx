@@ -6,7 +6,7 @@ import { SafeAreaProvider, SafeAreaView } from 'react-native-safe-area-context'
 import { createAppShop, newQueryClient, ShopProvider } from '../src/api/shop.tsx'
 import { CartProvider } from '../src/cart/cart-store.tsx'
 import { OfflineBanner, TopBar } from '../src/chrome/top-bar.tsx'
-import { ko } from '../src/i18n/ko.ts'
+import { ko } from '@shop/storefront-core/ko'
 import { colors } from '../src/ui/kit.tsx'
 
 const TITLES: Record<string, string> = {

@@ -5,7 +5,7 @@ import type { ReactElement } from 'react'
 import { createReachability } from '../../src/api/reachability.ts'
 import { memorySessionStore } from '../../src/api/session-store.ts'
 import { ShopProvider } from '../../src/api/shop.tsx'
-import type { Cart } from '../../src/cart/cart.ts'
+import type { Cart } from '@shop/storefront-core/cart'
 import { CartProvider, type CartStorage } from '../../src/cart/cart-store.tsx'
 
 /** A canned answer: a body (200), a status and body, a problem code, never answering, or no network. */

@@ -1,5 +1,4 @@
-import type { Order, Payment, PaymentMethod, ProductListQuery, ShopClient } from '@shop/client'
-import { newIdempotencyKey } from '@shop/client'
+import type { ProductListQuery, ShopClient } from '@shop/client'
 import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query'
 
 export const categoriesQuery = (client: ShopClient) =>
@@ -47,22 +46,3 @@ export const trackingQuery = (client: ShopClient, n: string) => queryOptions({ q
 
 export const CANCELLABLE = new Set(['PENDING_PAYMENT', 'PAID'])
 export const TERMINAL = new Set(['DELIVERED', 'CANCELLED'])
-
-/**
- * One payment attempt's Idempotency-Key, kept until its outcome is known: a retry after a
- * lost answer sends the same key, so the card is charged at most once. A declined attempt's
- * outcome is known, so the next attempt gets a new key.
- */
-export function createAttemptKeys() {
-  let current: string | null = null
-  return {
-    key: () => (current ??= newIdempotencyKey()),
-    settled: () => {
-      current = null
-    },
-  }
-}
-
-export function payOrder(client: ShopClient, order: Pick<Order, 'id' | 'total'>, method: PaymentMethod, paymentToken: string, key: string): Promise<Payment> {
-  return client.payments.pay({ orderId: order.id, amount: order.total, method, paymentToken }, key)
-}

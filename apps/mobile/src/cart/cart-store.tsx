@@ -1,6 +1,6 @@
 import AsyncStorage from '@react-native-async-storage/async-storage'
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react'
-import { addLine, type Cart, type CartLine, parseCart, removeLine, setQuantity } from './cart.ts'
+import { addLine, type Cart, type CartLine, parseCart, removeLine, setQuantity } from '@shop/storefront-core/cart'
 
 /** Where the cart is kept between launches (AsyncStorage: the device's storage, localStorage on the web). */
 export interface CartStorage {

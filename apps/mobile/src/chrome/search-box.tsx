@@ -3,7 +3,7 @@ import { useRouter } from 'expo-router'
 import { useEffect, useState } from 'react'
 import { Pressable, StyleSheet, Text, TextInput, View } from 'react-native'
 import { useShop } from '../api/shop.tsx'
-import { ko } from '../i18n/ko.ts'
+import { ko } from '@shop/storefront-core/ko'
 import { colors } from '../ui/kit.tsx'
 
 /** The search box on every screen; as the shopper types, the first matching products are offered. */

@@ -1,9 +1,9 @@
 import { useRouter } from 'expo-router'
 import { Pressable, StyleSheet, Text, View } from 'react-native'
 import { useAuth, useOnline } from '../api/shop.tsx'
-import { unitCount } from '../cart/cart.ts'
+import { unitCount } from '@shop/storefront-core/cart'
 import { useCart } from '../cart/cart-store.tsx'
-import { ko } from '../i18n/ko.ts'
+import { ko } from '@shop/storefront-core/ko'
 import { colors } from '../ui/kit.tsx'
 import { SearchBox } from './search-box.tsx'
 

@@ -3,9 +3,9 @@ import { useQueryClient } from '@tanstack/react-query'
 import { useRouter } from 'expo-router'
 import { useEffect, useState } from 'react'
 import { useAuth, useShop } from '../api/shop.tsx'
-import { type AddressErrors, type AddressForm, emptyAddress, toShippingAddress, validateAddress } from '../checkout/validate.ts'
-import { messageFor } from '../i18n/errors.ts'
-import { ko } from '../i18n/ko.ts'
+import { type AddressErrors, type AddressForm, emptyAddress, toShippingAddress, validateAddress } from '@shop/storefront-core/checkout'
+import { messageFor } from '@shop/storefront-core/errors'
+import { ko } from '@shop/storefront-core/ko'
 import { Body, Button, ErrorNote, Field, Heading, Loading, Panel, Row, Screen } from '../ui/kit.tsx'
 
 function useSave() {

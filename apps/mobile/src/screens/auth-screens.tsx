@@ -2,8 +2,8 @@ import { useQueryClient } from '@tanstack/react-query'
 import { type Href, useRouter } from 'expo-router'
 import { useState } from 'react'
 import { useShop } from '../api/shop.tsx'
-import { messageFor } from '../i18n/errors.ts'
-import { ko } from '../i18n/ko.ts'
+import { messageFor } from '@shop/storefront-core/errors'
+import { ko } from '@shop/storefront-core/ko'
 import { Body, Button, ErrorNote, Field, Heading, LinkText, Screen } from '../ui/kit.tsx'
 
 /** Only a path inside the app is a place to return to (never another site). */

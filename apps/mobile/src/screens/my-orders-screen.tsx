@@ -4,9 +4,9 @@ import { useEffect } from 'react'
 import { FlatList, Pressable, RefreshControl, StyleSheet, Text, View } from 'react-native'
 import { myOrdersQuery } from '../api/queries.ts'
 import { useAuth, useShop } from '../api/shop.tsx'
-import { messageFor } from '../i18n/errors.ts'
-import { ko } from '../i18n/ko.ts'
-import { formatDateTime, formatWon } from '../ui/format.ts'
+import { messageFor } from '@shop/storefront-core/errors'
+import { ko } from '@shop/storefront-core/ko'
+import { formatDateTime, formatWon } from '@shop/storefront-core/format'
 import { Button, colors, Empty, ErrorNote, Heading, Loading } from '../ui/kit.tsx'
 
 /** The shopper's orders, newest first, with their status; more as the list scrolls. */

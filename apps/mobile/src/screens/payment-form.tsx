@@ -1,16 +1,15 @@
 import type { Order, Payment, PaymentMethod } from '@shop/client'
+import { groupCard } from '@shop/storefront-core/checkout'
+import { messageFor } from '@shop/storefront-core/errors'
+import { formatWon } from '@shop/storefront-core/format'
+import { ko } from '@shop/storefront-core/ko'
+import { cardNumberInput, createPayer, PAYMENT_METHODS, testCardName } from '@shop/storefront-core/payment'
 import { useQuery } from '@tanstack/react-query'
 import { useRef, useState } from 'react'
 import { Pressable, StyleSheet, Text, View } from 'react-native'
-import { createAttemptKeys, payOrder, paymentMethodsQuery } from '../api/queries.ts'
+import { paymentMethodsQuery } from '../api/queries.ts'
 import { useShop } from '../api/shop.tsx'
-import { cardDigits, groupCard } from '../checkout/validate.ts'
-import { messageFor, messageForCode } from '../i18n/errors.ts'
-import { ko } from '../i18n/ko.ts'
-import { formatWon } from '../ui/format.ts'
 import { Body, Button, colors, ErrorNote, Field, Loading } from '../ui/kit.tsx'
-
-const METHODS: PaymentMethod[] = ['card', 'transfer', 'easy_pay']
 
 /**
  * Payment method, card number and 결제하기. `prepare` runs first (the checkout places the
@@ -34,47 +33,10 @@ export function PaymentForm({
   const [cardError, setCardError] = useState<string>()
   const [failure, setFailure] = useState<string>()
   const [pending, setPending] = useState(false)
-  const keys = useRef(createAttemptKeys()).current
-  const inFlight = useRef(false)
+  const payer = useRef(createPayer()).current
   const simulator = methods.data?.provider === 'simulator'
 
-  function token(): string | null {
-    if (!methods.data || !simulator) return null
-    if (method !== 'card') return 'tok_success'
-    return methods.data.testCards?.find((c) => c.number === cardDigits(card))?.paymentToken ?? null
-  }
-
-  async function submit() {
-    // a second tap while the first is on its way does nothing
-    if (inFlight.current) return
-    setFailure(undefined)
-    const addressOk = beforeSubmit ? beforeSubmit() : true
-    const t = token()
-    if (method === 'card' && !t) {
-      setCardError(cardDigits(card) ? '시뮬레이터에서는 아래 테스트 카드만 쓸 수 있어요.' : ko.validation.cardNumber)
-      return
-    }
-    setCardError(undefined)
-    if (!addressOk || !t) return
-    inFlight.current = true
-    setPending(true)
-    try {
-      const order = await prepare()
-      if (!order) return
-      const payment = await payOrder(client, order, method, t, keys.key())
-      keys.settled()
-      if (payment.status === 'FAILED') setFailure(messageForCode(payment.failureCode ?? undefined))
-      else onPaid(payment)
-    } catch (err) {
-      // an answer we did not get keeps its key: paying again asks for the same charge, never a second
-      const code = (err as { code?: string }).code
-      if (code !== 'network' && code !== 'upstream_unavailable') keys.settled()
-      setFailure(messageFor(err, 'pay'))
-    } finally {
-      inFlight.current = false
-      setPending(false)
-    }
-  }
+  const submit = () => payer.submit({ client, methods: methods.data, method, card, prepare, beforeSubmit }, { setFailure, setCardError, setPending, onPaid })
 
   if (methods.isPending) return <Loading />
   if (methods.isError) return <ErrorNote message={messageFor(methods.error)} onRetry={() => void methods.refetch()} />
@@ -82,7 +44,7 @@ export function PaymentForm({
     <View style={st.form}>
       <Text style={st.label}>{ko.checkout.method}</Text>
       <View role="radiogroup" accessibilityLabel={ko.checkout.method} style={st.methods}>
-        {METHODS.map((m) => (
+        {PAYMENT_METHODS.map((m) => (
           <Pressable key={m} role="radio" aria-checked={method === m} accessibilityLabel={ko.checkout.methods[m]} onPress={() => setMethod(m)} style={[st.method, method === m && st.methodOn]}>
             <Text style={[st.methodText, method === m && st.methodTextOn]}>{ko.checkout.methods[m]}</Text>
           </Pressable>
@@ -93,7 +55,7 @@ export function PaymentForm({
         <Field
           label={ko.checkout.cardNumber}
           value={card}
-          onChangeText={(v) => setCard(v.replace(/[^0-9 -]/g, '').slice(0, 19))}
+          onChangeText={(v) => setCard(cardNumberInput(v))}
           keyboardType="number-pad"
           inputMode="numeric"
           autoComplete="cc-number"
@@ -107,7 +69,7 @@ export function PaymentForm({
           {method === 'card' && <Text style={st.label}>{ko.checkout.testCards}</Text>}
           {method === 'card' &&
             methods.data.testCards?.map((c) => {
-              const name = c.outcome === 'approved' ? ko.checkout.testCardNames.success : c.outcome === 'card_declined' ? ko.checkout.testCardNames.declined : ko.checkout.testCardNames.insufficient
+              const name = testCardName(c.outcome)
               return (
                 <Pressable key={c.number} role="button" accessibilityLabel={`${groupCard(c.number)} ${name}`} onPress={() => setCard(groupCard(c.number))}>
                   <Text style={st.testCard}>

@@ -4,8 +4,8 @@ import { useRouter } from 'expo-router'
 import { Pressable, StyleSheet, Text, View } from 'react-native'
 import { imageUrl } from '../api/config.ts'
 import { useApiBase } from '../api/shop.tsx'
-import { ko } from '../i18n/ko.ts'
-import { formatWon } from '../ui/format.ts'
+import { ko } from '@shop/storefront-core/ko'
+import { formatWon } from '@shop/storefront-core/format'
 import { colors } from '../ui/kit.tsx'
 
 type CardProduct = Pick<Product, 'id' | 'name' | 'price' | 'images' | 'stock'>

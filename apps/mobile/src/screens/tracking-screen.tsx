@@ -2,9 +2,9 @@ import { isApiError } from '@shop/client'
 import { useQuery } from '@tanstack/react-query'
 import { trackingQuery } from '../api/queries.ts'
 import { useShop } from '../api/shop.tsx'
-import { messageFor } from '../i18n/errors.ts'
-import { ko } from '../i18n/ko.ts'
-import { formatDateTime } from '../ui/format.ts'
+import { messageFor } from '@shop/storefront-core/errors'
+import { ko } from '@shop/storefront-core/ko'
+import { formatDateTime } from '@shop/storefront-core/format'
 import { Body, Empty, ErrorNote, Heading, Loading, Panel, Row, Screen } from '../ui/kit.tsx'
 
 /** A parcel by its tracking number: carrier, status and events, no personal data. */

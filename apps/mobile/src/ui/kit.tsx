@@ -12,8 +12,8 @@ import {
   type TextInputProps,
   View,
 } from 'react-native'
-import { ko } from '../i18n/ko.ts'
-import { formatWon } from './format.ts'
+import { ko } from '@shop/storefront-core/ko'
+import { formatWon } from '@shop/storefront-core/format'
 
 export const colors = { ink: '#1d2330', muted: '#5b6475', line: '#d9dde5', brand: '#1f5eff', danger: '#c62828', paper: '#ffffff', soft: '#f4f6fa', ok: '#1b7f3b' }
 

@@ -1,7 +1,7 @@
 import { useState } from 'react'
 import { Link, NavLink, Route, Routes, useLocation, useNavigate } from 'react-router'
 import { useAuth } from '../api/shop.tsx'
-import { ko } from '../i18n/ko.ts'
+import { ko } from '@shop/storefront-core/ko'
 import { Loading, PageTitle } from '../ui/primitives.tsx'
 import './admin.css'
 import { CategoriesPage } from './categories/categories-page.tsx'

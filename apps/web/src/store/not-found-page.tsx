@@ -1,5 +1,5 @@
 import { Link } from 'react-router'
-import { ko } from '../i18n/ko.ts'
+import { ko } from '@shop/storefront-core/ko'
 import { PageTitle } from '../ui/primitives.tsx'
 
 export function NotFoundPage({ title = ko.common.notFoundTitle, hint = ko.common.notFoundHint }: { title?: string; hint?: string }) {

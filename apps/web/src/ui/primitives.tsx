@@ -1,6 +1,6 @@
 import { type ButtonHTMLAttributes, type InputHTMLAttributes, type ReactNode, useEffect, useId } from 'react'
-import { ko } from '../i18n/ko.ts'
-import { formatDate, formatDateTime, formatWon } from './format.ts'
+import { ko } from '@shop/storefront-core/ko'
+import { formatDate, formatDateTime, formatWon } from '@shop/storefront-core/format'
 
 export function Money({ amount, className }: { amount: number; className?: string }) {
   return <span className={className ? `money ${className}` : 'money'}>{formatWon(amount)}</span>

@@ -1,5 +1,5 @@
 import { Bar, CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts'
-import { formatWon } from '../../ui/format.ts'
+import { formatWon } from '@shop/storefront-core/format'
 import { adminKo } from '../ko.ts'
 import { longDate } from '../ui/kst.ts'
 import { TableWrap } from '../ui/table.tsx'

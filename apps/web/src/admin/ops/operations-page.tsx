@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { useState } from 'react'
 import { useShop } from '../../api/shop.tsx'
-import { messageFor } from '../../i18n/errors.ts'
+import { messageFor } from '@shop/storefront-core/errors'
 import { Button, DateTime, ErrorNote, Loading, Notice, PageTitle } from '../../ui/primitives.tsx'
 import { auditQuery } from '../dashboard/api.ts'
 import { adminKo } from '../ko.ts'

@@ -1,5 +1,5 @@
 import type { Payment } from '@shop/client'
-import { formatWon } from '../../ui/format.ts'
+import { formatWon } from '@shop/storefront-core/format'
 import { adminKo } from '../ko.ts'
 
 const e = adminKo.refund.errors

@@ -3,10 +3,10 @@ import { useQueryClient } from '@tanstack/react-query'
 import { type FormEvent, useState } from 'react'
 import { Navigate, useNavigate } from 'react-router'
 import { useAuth, useShop } from '../../api/shop.tsx'
-import { messageFor } from '../../i18n/errors.ts'
-import { ko } from '../../i18n/ko.ts'
+import { messageFor } from '@shop/storefront-core/errors'
+import { ko } from '@shop/storefront-core/ko'
 import { Button, Field, Loading, Notice, PageTitle } from '../../ui/primitives.tsx'
-import { type AddressErrors, type AddressForm, emptyAddress, toShippingAddress, validateAddress } from '../checkout/validate.ts'
+import { type AddressErrors, type AddressForm, emptyAddress, toShippingAddress, validateAddress } from '@shop/storefront-core/checkout'
 
 function useSaveProfile() {
   const client = useShop()

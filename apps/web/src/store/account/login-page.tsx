@@ -1,8 +1,8 @@
 import { type FormEvent, useState } from 'react'
 import { Link, Navigate, useLocation, useNavigate, useSearchParams } from 'react-router'
 import { useAuth, useShop } from '../../api/shop.tsx'
-import { messageFor } from '../../i18n/errors.ts'
-import { ko } from '../../i18n/ko.ts'
+import { messageFor } from '@shop/storefront-core/errors'
+import { ko } from '@shop/storefront-core/ko'
 import { Button, Field, Notice, PageTitle } from '../../ui/primitives.tsx'
 
 /** Where to go after signing in: only a path of this site (never another origin). */

@@ -1,8 +1,8 @@
 import { type FormEvent, useState } from 'react'
 import { Link, Navigate, useNavigate, useSearchParams } from 'react-router'
 import { useAuth, useShop } from '../../api/shop.tsx'
-import { messageFor } from '../../i18n/errors.ts'
-import { ko } from '../../i18n/ko.ts'
+import { messageFor } from '@shop/storefront-core/errors'
+import { ko } from '@shop/storefront-core/ko'
 import { Button, Field, PageTitle } from '../../ui/primitives.tsx'
 import { safeNext } from './login-page.tsx'
 

@@ -3,7 +3,7 @@ import { isApiError } from '@shop/client'
 import { queryOptions, useQueries, useQuery } from '@tanstack/react-query'
 import { useShop } from '../../api/shop.tsx'
 import { productQuery } from '../catalog/api.ts'
-import type { Cart } from './cart.ts'
+import type { Cart } from '@shop/storefront-core/cart'
 
 export const quoteQuery = (client: ShopClient, subtotal: number, postalCode: string) =>
   queryOptions({

@@ -1,10 +1,10 @@
 import { useId, useState } from 'react'
 import { Link, useNavigate } from 'react-router'
-import { ko } from '../../i18n/ko.ts'
-import { formatWon } from '../../ui/format.ts'
+import { ko } from '@shop/storefront-core/ko'
+import { formatWon } from '@shop/storefront-core/format'
 import { Button, Loading, Money, PageTitle } from '../../ui/primitives.tsx'
 import { MAINLAND_POSTAL_CODE, useCartProducts, useQuote } from './api.ts'
-import { type CartLine, MAX_LINE_QUANTITY, subtotal } from './cart.ts'
+import { type CartLine, MAX_LINE_QUANTITY, subtotal } from '@shop/storefront-core/cart'
 import { FeeSummary } from './fee-summary.tsx'
 import { useCart } from './use-cart.ts'
 

@@ -1,6 +1,6 @@
 import type { Quote } from '@shop/client'
-import { ko } from '../../i18n/ko.ts'
-import { formatWon } from '../../ui/format.ts'
+import { ko } from '@shop/storefront-core/ko'
+import { formatWon } from '@shop/storefront-core/format'
 import { Money } from '../../ui/primitives.tsx'
 
 const SURCHARGE_NAMES: Record<string, string> = { jeju: '제주 추가 배송비', remote_island: '도서산간 추가 배송비' }

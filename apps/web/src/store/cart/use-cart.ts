@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useSyncExternalStore } from 'react'
 import { useAuth } from '../../api/shop.tsx'
-import { type Cart, type CartLine, addLine, mergeCarts, parseCart, removeLine, setQuantity } from './cart.ts'
+import { type Cart, type CartLine, addLine, mergeCarts, parseCart, removeLine, setQuantity } from '@shop/storefront-core/cart'
 
 const GUEST = 'guest'
 const keyOf = (owner: string) => `shop.cart.${owner}`

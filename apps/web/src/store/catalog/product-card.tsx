@@ -1,6 +1,6 @@
 import type { Product } from '@shop/client'
 import { Link } from 'react-router'
-import { ko } from '../../i18n/ko.ts'
+import { ko } from '@shop/storefront-core/ko'
 import { Money } from '../../ui/primitives.tsx'
 
 type CardProduct = Pick<Product, 'id' | 'name' | 'price' | 'images' | 'stock'>

@@ -1,6 +1,6 @@
 import type { Product } from '@shop/client'
-import { ko } from '../../i18n/ko.ts'
-import { formatWon } from '../../ui/format.ts'
+import { ko } from '@shop/storefront-core/ko'
+import { formatWon } from '@shop/storefront-core/format'
 
 /** A product page's <title>, description and JSON-LD `Product`, as the server writes them. */
 export function productHead(product: Product, origin: string) {

@@ -1,15 +1,14 @@
 import type { Order, Payment, PaymentMethod } from '@shop/client'
+import { groupCard } from '@shop/storefront-core/checkout'
+import { messageFor } from '@shop/storefront-core/errors'
+import { formatWon } from '@shop/storefront-core/format'
+import { ko } from '@shop/storefront-core/ko'
+import { cardNumberInput, createPayer, PAYMENT_METHODS, testCardName } from '@shop/storefront-core/payment'
 import { useQuery } from '@tanstack/react-query'
 import { type FormEvent, useId, useRef, useState } from 'react'
 import { useShop } from '../../api/shop.tsx'
-import { messageFor, messageForCode } from '../../i18n/errors.ts'
-import { ko } from '../../i18n/ko.ts'
-import { formatWon } from '../../ui/format.ts'
 import { Button, ErrorNote, Field, Notice } from '../../ui/primitives.tsx'
-import { createAttemptKeys, payOrder, paymentMethodsQuery } from './api.ts'
-import { cardDigits, groupCard } from './validate.ts'
-
-const METHODS: PaymentMethod[] = ['card', 'transfer', 'easy_pay']
+import { paymentMethodsQuery } from './api.ts'
 
 /**
  * Payment method, card number and the pay button. `prepare` runs first (the checkout places
@@ -33,50 +32,13 @@ export function PaymentForm({
   const [cardError, setCardError] = useState<string>()
   const [failure, setFailure] = useState<string>()
   const [pending, setPending] = useState(false)
-  const keys = useRef(createAttemptKeys()).current
-  const inFlight = useRef(false)
+  const payer = useRef(createPayer()).current
   const groupId = useId()
   const simulator = methods.data?.provider === 'simulator'
 
-  function tokenFor(): string | null {
-    if (!methods.data) return null
-    if (!simulator) return null
-    if (method !== 'card') return 'tok_success'
-    const digits = cardDigits(card)
-    const test = methods.data.testCards?.find((c) => c.number === digits)
-    return test?.paymentToken ?? null
-  }
-
-  async function submit(e: FormEvent) {
+  function submit(e: FormEvent) {
     e.preventDefault()
-    // a second click while the first is on its way does nothing (and its key would be the same anyway)
-    if (inFlight.current) return
-    setFailure(undefined)
-    const okAddress = beforeSubmit ? beforeSubmit() : true
-    const token = tokenFor()
-    if (method === 'card' && !token) {
-      setCardError(cardDigits(card) ? '시뮬레이터에서는 아래 테스트 카드만 쓸 수 있어요.' : ko.validation.cardNumber)
-      return
-    }
-    setCardError(undefined)
-    if (!okAddress || !token) return
-    inFlight.current = true
-    setPending(true)
-    try {
-      const order = await prepare()
-      if (!order) return
-      const payment = await payOrder(client, order, method, token, keys.key())
-      keys.settled()
-      if (payment.status === 'FAILED') setFailure(messageForCode(payment.failureCode ?? undefined))
-      else onPaid(payment)
-    } catch (err) {
-      // an answer we did not get keeps its key: paying again asks the same charge, never a second
-      if ((err as { code?: string }).code !== 'network' && (err as { code?: string }).code !== 'upstream_unavailable') keys.settled()
-      setFailure(messageFor(err, 'pay'))
-    } finally {
-      inFlight.current = false
-      setPending(false)
-    }
+    void payer.submit({ client, methods: methods.data, method, card, prepare, beforeSubmit }, { setFailure, setCardError, setPending, onPaid })
   }
 
   if (methods.isError) return <ErrorNote message={messageFor(methods.error)} onRetry={() => methods.refetch()} />
@@ -85,7 +47,7 @@ export function PaymentForm({
       <fieldset className="methods">
         <legend id={groupId}>{ko.checkout.method}</legend>
         <div className="method-options">
-          {METHODS.map((m) => (
+          {PAYMENT_METHODS.map((m) => (
             <label key={m} className={`method-option${method === m ? ' is-selected' : ''}`}>
               <input type="radio" name="method" value={m} checked={method === m} onChange={() => setMethod(m)} />
               {ko.checkout.methods[m]}
@@ -101,7 +63,7 @@ export function PaymentForm({
           <Field
             label={ko.checkout.cardNumber}
             value={card}
-            onChange={(e) => setCard(e.target.value.replace(/[^0-9 -]/g, '').slice(0, 19))}
+            onChange={(e) => setCard(cardNumberInput(e.target.value))}
             inputMode="numeric"
             autoComplete="cc-number"
             placeholder="0000 0000 0000 0000"
@@ -117,9 +79,7 @@ export function PaymentForm({
                     <button type="button" className="linklike" onClick={() => setCard(groupCard(c.number))}>
                       <span className="mono">{groupCard(c.number)}</span>
                     </button>{' '}
-                    <span className="muted">
-                      {c.outcome === 'approved' ? ko.checkout.testCardNames.success : c.outcome === 'card_declined' ? ko.checkout.testCardNames.declined : ko.checkout.testCardNames.insufficient}
-                    </span>
+                    <span className="muted">{testCardName(c.outcome)}</span>
                   </li>
                 ))}
               </ul>

@@ -2,8 +2,8 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query'
 import { type FormEvent, useEffect, useId, useState } from 'react'
 import { useNavigate } from 'react-router'
 import { useShop } from '../../api/shop.tsx'
-import { ko } from '../../i18n/ko.ts'
-import { formatWon } from '../../ui/format.ts'
+import { ko } from '@shop/storefront-core/ko'
+import { formatWon } from '@shop/storefront-core/format'
 
 /** Waits until typing pauses, so a suggestion is asked for what was meant, not every keystroke. */
 function useSettled(value: string, ms: number): string {

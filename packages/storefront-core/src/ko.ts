@@ -99,6 +99,7 @@ export const ko = {
     cardNumber: '카드 번호',
     testCards: '테스트 카드 (결제 시뮬레이터)',
     testCardNames: { success: '결제 승인', declined: '카드 거절', insufficient: '잔액 부족' },
+    simulatorCardsOnly: '시뮬레이터에서는 아래 테스트 카드만 쓸 수 있어요.',
     simulatorNote: '이 상점은 결제 시뮬레이터로 운영 중이에요. 실제로 돈이 나가지 않습니다.',
     items: '주문 상품',
     pay: (amount: string) => `${amount} 결제하기`,

@@ -30,12 +30,14 @@ describe('cart arithmetic', () => {
     expect(cart[0].quantity).toBe(MAX_LINE_QUANTITY)
     cart = setQuantity(cart, 'p1', 5, 3)
     expect(cart[0].quantity).toBe(3)
+    expect(addLine([], { ...earphones, quantity: 9 }, 5)[0].quantity).toBe(5)
     expect(setQuantity(cart, 'p1', 0)).toEqual([])
     expect(setQuantity(cart, 'p1', Number.NaN)).toEqual(cart)
   })
 
   it('removing a line leaves the others', () => {
     expect(removeLine(addLine(addLine([], earphones), tumbler), 'p1').map((l) => l.productId)).toEqual(['p2'])
+    expect(setQuantity([earphones, tumbler], 'p1', 0)).toEqual([tumbler])
   })
 
   it("a guest's cart merges into the signed-in cart, same products adding up", () => {
@@ -46,7 +48,7 @@ describe('cart arithmetic', () => {
   it('a stored cart that is damaged or tampered with loses its bad lines, not the page', () => {
     expect(parseCart('not json')).toEqual([])
     expect(parseCart('{"a":1}')).toEqual([])
-    const raw = JSON.stringify([earphones, { productId: 'x', name: 'y', price: 1.5, quantity: 1 }, { productId: 'z', name: 'w', price: 100, quantity: -1 }])
+    const raw = JSON.stringify([earphones, { productId: 'x', name: 'y', price: 1.5, quantity: 1 }, { productId: 'z', name: 'w', price: 100, quantity: -1 }, 'junk'])
     expect(parseCart(raw)).toEqual([{ ...earphones, image: undefined }])
   })
 })

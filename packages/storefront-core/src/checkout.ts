@@ -1,6 +1,5 @@
-// Copied from apps/web/src/store/checkout/validate.ts (pure; apps are not packages, so the web's modules cannot be imported here).
 import type { ShippingAddress } from '@shop/client'
-import { ko } from '../i18n/ko.ts'
+import { ko } from './ko.ts'
 
 export type AddressForm = { recipient: string; phone: string; postalCode: string; address1: string; address2: string }
 export type AddressErrors = Partial<Record<keyof AddressForm, string>>
