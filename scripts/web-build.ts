@@ -1,21 +1,96 @@
+import { spawn } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
+import { createRequire } from 'node:module'
 import { join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 /**
- * The web app's build (apps/web/dist), made on demand: `npm start`, the distributed
- * runner, the gateway's own start and the test run call this, so a fresh clone never
- * needs a build step of its own. It rebuilds only when an input changed (a hash of the
- * sources, the client package and the lock file), builds into a fresh directory and
- * swaps it in, and lets one process build while others wait.
+ * The web builds, made on demand: the web app (apps/web/dist, Vite), which `npm start`, the
+ * distributed runner, the gateway's own start and the test run call for, so a fresh clone
+ * never needs a build step of its own; and the mobile app's web build (apps/mobile/dist,
+ * `expo export --platform web`), which the test that drives it in Chromium calls for.
+ * Either is rebuilt only when an input changed (a hash of its sources, the shared packages
+ * and the lock file), built into a fresh directory and swapped in, one process building
+ * while others wait.
  */
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const WEB = join(ROOT, 'apps/web')
+const MOBILE = join(ROOT, 'apps/mobile')
 export const WEB_DIST = join(WEB, 'dist')
-const INPUTS = ['apps/web/src', 'apps/web/public', 'apps/web/index.html', 'apps/web/vite.config.ts', 'apps/web/package.json', 'packages/client/src', 'package-lock.json']
-const LOCK = join(WEB, '.build-lock')
-const STALE_LOCK_MS = 5 * 60_000
+export const MOBILE_DIST = join(MOBILE, 'dist')
+/** What both apps' builds read besides their own sources. */
+const SHARED_INPUTS = ['packages/client/src', 'packages/storefront-core/src', 'package-lock.json']
+
+/** One app's build: where it lives, what it reads, how it is made into a directory. */
+interface BuildTarget {
+  app: string
+  inputs: string[]
+  staleLockMs: number
+  waitMs: number
+  building: string
+  built: (seconds: string) => string
+  make: (outDir: string) => Promise<void>
+}
+
+const web: BuildTarget = {
+  app: WEB,
+  inputs: ['apps/web/src', 'apps/web/public', 'apps/web/index.html', 'apps/web/vite.config.ts', 'apps/web/package.json', ...SHARED_INPUTS],
+  staleLockMs: 5 * 60_000,
+  waitMs: 250,
+  building: 'building the web app (apps/web)…',
+  built: (s) => `web app built in ${s}s`,
+  make: viteBuild,
+}
+
+const mobile: BuildTarget = {
+  app: MOBILE,
+  inputs: ['apps/mobile/app', 'apps/mobile/src', 'apps/mobile/assets', 'apps/mobile/app.json', 'apps/mobile/package.json', ...SHARED_INPUTS],
+  // an Expo export takes over a minute on a busy machine: a lock is stale only well after that
+  staleLockMs: 10 * 60_000,
+  waitMs: 500,
+  building: 'building the mobile app for the web (apps/mobile)…',
+  built: (s) => `mobile web build made in ${s}s`,
+  make: expoExport,
+}
+
+async function viteBuild(outDir: string): Promise<void> {
+  const { build } = await import('vite')
+  const configFile = join(WEB, 'vite.config.ts')
+  // Always the production build, whatever NODE_ENV the caller runs under (vitest sets 'test',
+  // which Vite would follow into React's development build and unminified output).
+  const nodeEnv = process.env.NODE_ENV
+  process.env.NODE_ENV = 'production'
+  try {
+    await build({ configFile, logLevel: 'warn', mode: 'production', build: { outDir: join(outDir, 'client') } })
+    await build({
+      configFile,
+      logLevel: 'warn',
+      mode: 'production',
+      build: { ssr: join(WEB, 'src/entry-server.tsx'), outDir: join(outDir, 'server'), copyPublicDir: false, manifest: false, emptyOutDir: true },
+    })
+  } finally {
+    // (Reflect: the mobile app's types declare NODE_ENV always set, which it is not here)
+    if (nodeEnv === undefined) Reflect.deleteProperty(process.env, 'NODE_ENV')
+    else process.env.NODE_ENV = nodeEnv
+  }
+}
+
+async function expoExport(outDir: string): Promise<void> {
+  // the default API base: a build served elsewhere names its shop in index.html (apps/mobile/src/api/config.ts)
+  const { EXPO_PUBLIC_API_URL: _apiUrl, ...inherited } = process.env
+  const env: NodeJS.ProcessEnv = { ...inherited, CI: '1', EXPO_NO_TELEMETRY: '1', NODE_ENV: 'production' }
+  const args = ['export', '--platform', 'web', '--output-dir', relative(MOBILE, outDir)]
+  const cli = createRequire(join(MOBILE, 'package.json')).resolve('expo/bin/cli')
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(process.execPath, [cli, ...args], { cwd: MOBILE, env, stdio: ['ignore', 'pipe', 'pipe'] })
+    let out = ''
+    child.stdout.on('data', (d) => (out += d))
+    child.stderr.on('data', (d) => (out += d))
+    child.on('error', reject)
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`expo ${args.join(' ')} exited with ${code}\n${out.slice(-4000)}`))))
+  })
+}
 
 async function files(path: string): Promise<string[]> {
   const s = await stat(path).catch(() => null)
@@ -23,16 +98,16 @@ async function files(path: string): Promise<string[]> {
   if (s.isFile()) return [path]
   const out: string[] = []
   for (const e of await readdir(path, { withFileTypes: true })) {
-    if (e.name === 'node_modules' || e.name.endsWith('.test.ts') || e.name.endsWith('.test.tsx')) continue
+    if (e.name === 'node_modules' || /\.test\.tsx?$/.test(e.name)) continue
     out.push(...(await files(join(path, e.name))))
   }
   return out
 }
 
-/** A hash of everything the build reads. */
-export async function webSourceHash(): Promise<string> {
+/** A hash of everything a build reads. */
+async function sourceHash(target: BuildTarget): Promise<string> {
   const h = createHash('sha256')
-  const all = (await Promise.all(INPUTS.map((p) => files(join(ROOT, p))))).flat().sort()
+  const all = (await Promise.all(target.inputs.map((p) => files(join(ROOT, p))))).flat().sort()
   for (const f of all) {
     h.update(relative(ROOT, f))
     h.update('\0')
@@ -41,64 +116,67 @@ export async function webSourceHash(): Promise<string> {
   return h.digest('hex').slice(0, 16)
 }
 
-const builtHash = () => readFile(join(WEB_DIST, '.build-hash'), 'utf8').catch(() => '')
+const builtHash = (target: BuildTarget) => readFile(join(target.app, 'dist', '.build-hash'), 'utf8').catch(() => '')
 
-async function build(hash: string, log: (l: string) => void): Promise<void> {
-  const { build: viteBuild } = await import('vite')
-  const tmp = join(WEB, `dist.tmp-${process.pid}`)
+async function build(target: BuildTarget, hash: string, log: (l: string) => void): Promise<void> {
+  const tmp = join(target.app, `dist.tmp-${process.pid}`)
   await rm(tmp, { recursive: true, force: true })
   const started = Date.now()
-  const configFile = join(WEB, 'vite.config.ts')
-  // Always the production build, whatever NODE_ENV the caller runs under (vitest sets 'test',
-  // which Vite would follow into React's development build and unminified output).
-  const nodeEnv = process.env.NODE_ENV
-  process.env.NODE_ENV = 'production'
-  try {
-    await viteBuild({ configFile, logLevel: 'warn', mode: 'production', build: { outDir: join(tmp, 'client') } })
-    await viteBuild({
-      configFile,
-      logLevel: 'warn',
-      mode: 'production',
-      build: { ssr: join(WEB, 'src/entry-server.tsx'), outDir: join(tmp, 'server'), copyPublicDir: false, manifest: false, emptyOutDir: true },
-    })
-  } finally {
-    if (nodeEnv === undefined) delete process.env.NODE_ENV
-    else process.env.NODE_ENV = nodeEnv
-  }
+  await target.make(tmp)
   await writeFile(join(tmp, '.build-hash'), hash)
-  const old = join(WEB, `dist.old-${process.pid}`)
-  await rename(WEB_DIST, old).catch(() => {})
-  await rename(tmp, WEB_DIST)
+  const dist = join(target.app, 'dist')
+  const old = join(target.app, `dist.old-${process.pid}`)
+  await rename(dist, old).catch(() => {})
+  await rename(tmp, dist)
   await rm(old, { recursive: true, force: true })
-  log(`web app built in ${((Date.now() - started) / 1000).toFixed(1)}s`)
+  log(target.built(((Date.now() - started) / 1000).toFixed(1)))
 }
 
-/** Makes sure apps/web/dist is the build of the current sources; answers its path. */
-export async function ensureWebBuild(opts: { log?: (line: string) => void; force?: boolean } = {}): Promise<string> {
+type BuildOptions = { log?: (line: string) => void; force?: boolean }
+
+/** Makes sure the target's dist is the build of the current sources; answers its path. */
+async function ensureBuild(target: BuildTarget, opts: BuildOptions): Promise<string> {
   const log = opts.log ?? (() => {})
-  // A test run builds once before its first test; the shops it starts serve that build as it is.
-  if (!opts.force && process.env.SHOP_WEB_PREBUILT === '1' && (await builtHash())) return WEB_DIST
-  const hash = await webSourceHash()
-  if (!opts.force && (await builtHash()) === hash) return WEB_DIST
+  const dist = join(target.app, 'dist')
+  const lock = join(target.app, '.build-lock')
+  const hash = await sourceHash(target)
+  if (!opts.force && (await builtHash(target)) === hash) return dist
   for (;;) {
     try {
-      await mkdir(LOCK)
+      await mkdir(lock)
     } catch {
       // another process is building: wait for its result, or take over a lock it left behind
-      const s = await stat(LOCK).catch(() => null)
-      if (s && Date.now() - s.mtimeMs > STALE_LOCK_MS) await rm(LOCK, { recursive: true, force: true })
-      await new Promise((r) => setTimeout(r, 250))
-      if (!opts.force && (await builtHash()) === hash) return WEB_DIST
+      const s = await stat(lock).catch(() => null)
+      if (s && Date.now() - s.mtimeMs > target.staleLockMs) await rm(lock, { recursive: true, force: true })
+      await new Promise((r) => setTimeout(r, target.waitMs))
+      if (!opts.force && (await builtHash(target)) === hash) return dist
       continue
     }
     try {
-      if (opts.force || (await builtHash()) !== hash) {
-        log('building the web app (apps/web)…')
-        await build(hash, log)
+      if (opts.force || (await builtHash(target)) !== hash) {
+        log(target.building)
+        await build(target, hash, log)
       }
-      return WEB_DIST
+      return dist
     } finally {
-      await rm(LOCK, { recursive: true, force: true })
+      await rm(lock, { recursive: true, force: true })
     }
   }
+}
+
+/** Makes sure apps/web/dist is the build of the current sources; answers its path. */
+export async function ensureWebBuild(opts: BuildOptions = {}): Promise<string> {
+  // A test run builds once before its first test; the shops it starts serve that build as it is.
+  if (!opts.force && process.env.SHOP_WEB_PREBUILT === '1' && (await builtHash(web))) return WEB_DIST
+  return ensureBuild(web, opts)
+}
+
+/** Makes sure apps/mobile/dist is the web build of the current sources; answers its path. */
+export const ensureMobileWebBuild = (opts: BuildOptions = {}): Promise<string> => ensureBuild(mobile, opts)
+
+// `node --import tsx scripts/web-build.ts mobile [--force]` (`npm run build:web -w @shop/mobile`)
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const force = process.argv.includes('--force')
+  if (process.argv.includes('mobile')) await ensureMobileWebBuild({ log: console.log, force })
+  else await ensureWebBuild({ log: console.log, force })
 }

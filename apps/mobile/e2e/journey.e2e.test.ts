@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Shop } from '../../../test/e2e/shop.ts'
 import { launchBrowser, newContext, PHONE, watchErrors } from '../../web/e2e/browser.ts'
 import { startDemoShop, uniqueEmail } from '../../web/e2e/shop-fixture.ts'
-import { ensureMobileWebBuild } from '../scripts/web-build.ts'
+import { ensureMobileWebBuild } from '../../../scripts/web-build.ts'
 import { serveStatic } from './static-server.ts'
 
 let shop: Shop
