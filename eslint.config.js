@@ -44,7 +44,7 @@ export default tseslint.config(
   },
   ...serviceRules,
   {
-    files: ['apps/**/*.tsx', 'apps/**/*.ts'],
+    files: ['apps/**/*.tsx', 'apps/**/*.ts', 'packages/storefront-core/src/**/*.ts'],
     plugins: { 'react-hooks': reactHooks },
     rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'error' },
   },

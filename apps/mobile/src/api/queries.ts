@@ -29,9 +29,6 @@ export const quoteQuery = (client: ShopClient, subtotal: number, postalCode: str
 /** A mainland postal code (Seoul), for the fee before the shopper has given an address. */
 export const MAINLAND_POSTAL_CODE = '04524'
 
-export const paymentMethodsQuery = (client: ShopClient) =>
-  queryOptions({ queryKey: ['payment-methods'], queryFn: () => client.payments.methods(), staleTime: 10 * 60_000 })
-
 export const orderQuery = (client: ShopClient, id: string) => queryOptions({ queryKey: ['order', id], queryFn: () => client.orders.get(id) })
 
 export const myOrdersQuery = (client: ShopClient) =>

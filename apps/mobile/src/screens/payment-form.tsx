@@ -1,13 +1,10 @@
-import type { Order, Payment, PaymentMethod } from '@shop/client'
 import { groupCard } from '@shop/storefront-core/checkout'
 import { messageFor } from '@shop/storefront-core/errors'
 import { formatWon } from '@shop/storefront-core/format'
 import { ko } from '@shop/storefront-core/ko'
-import { cardNumberInput, createPayer, PAYMENT_METHODS, testCardName } from '@shop/storefront-core/payment'
-import { useQuery } from '@tanstack/react-query'
-import { useRef, useState } from 'react'
+import { PAYMENT_METHODS, testCardName } from '@shop/storefront-core/payment'
+import { type PaymentFormProps, usePaymentForm } from '@shop/storefront-core/use-payment-form'
 import { Pressable, StyleSheet, Text, View } from 'react-native'
-import { paymentMethodsQuery } from '../api/queries.ts'
 import { useShop } from '../api/shop.tsx'
 import { Body, Button, colors, ErrorNote, Field, Loading } from '../ui/kit.tsx'
 
@@ -15,28 +12,8 @@ import { Body, Button, colors, ErrorNote, Field, Loading } from '../ui/kit.tsx'
  * Payment method, card number and 결제하기. `prepare` runs first (the checkout places the
  * order there, once); a declined card says why in Korean and leaves the same order payable.
  */
-export function PaymentForm({
-  amount,
-  prepare,
-  onPaid,
-  beforeSubmit,
-}: {
-  amount: number
-  prepare: () => Promise<Pick<Order, 'id' | 'total'> | null>
-  onPaid: (payment: Payment) => void
-  beforeSubmit?: () => boolean
-}) {
-  const client = useShop()
-  const methods = useQuery(paymentMethodsQuery(client))
-  const [method, setMethod] = useState<PaymentMethod>('card')
-  const [card, setCard] = useState('')
-  const [cardError, setCardError] = useState<string>()
-  const [failure, setFailure] = useState<string>()
-  const [pending, setPending] = useState(false)
-  const payer = useRef(createPayer()).current
-  const simulator = methods.data?.provider === 'simulator'
-
-  const submit = () => payer.submit({ client, methods: methods.data, method, card, prepare, beforeSubmit }, { setFailure, setCardError, setPending, onPaid })
+export function PaymentForm(props: PaymentFormProps) {
+  const { methods, simulator, method, setMethod, card, typeCard, cardError, failure, pending, submit } = usePaymentForm(useShop(), props)
 
   if (methods.isPending) return <Loading />
   if (methods.isError) return <ErrorNote message={messageFor(methods.error)} onRetry={() => void methods.refetch()} />
@@ -55,7 +32,7 @@ export function PaymentForm({
         <Field
           label={ko.checkout.cardNumber}
           value={card}
-          onChangeText={(v) => setCard(cardNumberInput(v))}
+          onChangeText={typeCard}
           keyboardType="number-pad"
           inputMode="numeric"
           autoComplete="cc-number"
@@ -71,7 +48,7 @@ export function PaymentForm({
             methods.data.testCards?.map((c) => {
               const name = testCardName(c.outcome)
               return (
-                <Pressable key={c.number} role="button" accessibilityLabel={`${groupCard(c.number)} ${name}`} onPress={() => setCard(groupCard(c.number))}>
+                <Pressable key={c.number} role="button" accessibilityLabel={`${groupCard(c.number)} ${name}`} onPress={() => typeCard(groupCard(c.number))}>
                   <Text style={st.testCard}>
                     {groupCard(c.number)} <Text style={st.muted}>{name}</Text>
                   </Text>
@@ -85,7 +62,7 @@ export function PaymentForm({
           <Text style={st.failureText}>{failure}</Text>
         </View>
       )}
-      <Button label={ko.checkout.pay(formatWon(amount))} pending={pending} pendingLabel={ko.checkout.paying} disabled={!simulator} onPress={() => void submit()} />
+      <Button label={ko.checkout.pay(formatWon(props.amount))} pending={pending} pendingLabel={ko.checkout.paying} disabled={!simulator} onPress={() => void submit()} />
     </View>
   )
 }

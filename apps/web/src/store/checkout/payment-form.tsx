@@ -1,49 +1,29 @@
-import type { Order, Payment, PaymentMethod } from '@shop/client'
 import { groupCard } from '@shop/storefront-core/checkout'
 import { messageFor } from '@shop/storefront-core/errors'
 import { formatWon } from '@shop/storefront-core/format'
 import { ko } from '@shop/storefront-core/ko'
-import { cardNumberInput, createPayer, PAYMENT_METHODS, testCardName } from '@shop/storefront-core/payment'
-import { useQuery } from '@tanstack/react-query'
-import { type FormEvent, useId, useRef, useState } from 'react'
+import { PAYMENT_METHODS, testCardName } from '@shop/storefront-core/payment'
+import { type PaymentFormProps, usePaymentForm } from '@shop/storefront-core/use-payment-form'
+import { type FormEvent, useId } from 'react'
 import { useShop } from '../../api/shop.tsx'
 import { Button, ErrorNote, Field, Notice } from '../../ui/primitives.tsx'
-import { paymentMethodsQuery } from './api.ts'
 
 /**
  * Payment method, card number and the pay button. `prepare` runs first (the checkout places
  * the order there, once); a declined card leaves the order payable and the form ready again.
  */
-export function PaymentForm({
-  amount,
-  prepare,
-  onPaid,
-  beforeSubmit,
-}: {
-  amount: number
-  prepare: () => Promise<Pick<Order, 'id' | 'total'> | null>
-  onPaid: (payment: Payment) => void
-  beforeSubmit?: () => boolean
-}) {
-  const client = useShop()
-  const methods = useQuery(paymentMethodsQuery(client))
-  const [method, setMethod] = useState<PaymentMethod>('card')
-  const [card, setCard] = useState('')
-  const [cardError, setCardError] = useState<string>()
-  const [failure, setFailure] = useState<string>()
-  const [pending, setPending] = useState(false)
-  const payer = useRef(createPayer()).current
+export function PaymentForm(props: PaymentFormProps) {
+  const { methods, simulator, method, setMethod, card, typeCard, cardError, failure, pending, submit } = usePaymentForm(useShop(), props)
   const groupId = useId()
-  const simulator = methods.data?.provider === 'simulator'
 
-  function submit(e: FormEvent) {
+  function onSubmit(e: FormEvent) {
     e.preventDefault()
-    void payer.submit({ client, methods: methods.data, method, card, prepare, beforeSubmit }, { setFailure, setCardError, setPending, onPaid })
+    void submit()
   }
 
   if (methods.isError) return <ErrorNote message={messageFor(methods.error)} onRetry={() => methods.refetch()} />
   return (
-    <form className="payment-form" onSubmit={submit} noValidate>
+    <form className="payment-form" onSubmit={onSubmit} noValidate>
       <fieldset className="methods">
         <legend id={groupId}>{ko.checkout.method}</legend>
         <div className="method-options">
@@ -63,7 +43,7 @@ export function PaymentForm({
           <Field
             label={ko.checkout.cardNumber}
             value={card}
-            onChange={(e) => setCard(cardNumberInput(e.target.value))}
+            onChange={(e) => typeCard(e.target.value)}
             inputMode="numeric"
             autoComplete="cc-number"
             placeholder="0000 0000 0000 0000"
@@ -76,7 +56,7 @@ export function PaymentForm({
               <ul>
                 {methods.data.testCards.map((c) => (
                   <li key={c.number}>
-                    <button type="button" className="linklike" onClick={() => setCard(groupCard(c.number))}>
+                    <button type="button" className="linklike" onClick={() => typeCard(groupCard(c.number))}>
                       <span className="mono">{groupCard(c.number)}</span>
                     </button>{' '}
                     <span className="muted">{testCardName(c.outcome)}</span>
@@ -94,7 +74,7 @@ export function PaymentForm({
         </div>
       )}
       <Button type="submit" className="block pay-button" pending={pending} pendingLabel={ko.checkout.paying} disabled={!methods.data || !simulator}>
-        {ko.checkout.pay(formatWon(amount))}
+        {ko.checkout.pay(formatWon(props.amount))}
       </Button>
     </form>
   )
