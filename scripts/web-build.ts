@@ -4,6 +4,7 @@ import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/p
 import { createRequire } from 'node:module'
 import { join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib'
 
 /**
  * The web builds, made on demand: the web app (apps/web/dist, Vite), which `npm start`, the
@@ -20,7 +21,7 @@ const MOBILE = join(ROOT, 'apps/mobile')
 export const WEB_DIST = join(WEB, 'dist')
 export const MOBILE_DIST = join(MOBILE, 'dist')
 /** What both apps' builds read besides their own sources. */
-const SHARED_INPUTS = ['packages/client/src', 'packages/storefront-core/src', 'package-lock.json']
+const SHARED_INPUTS = ['packages/client/src', 'packages/storefront-core/src', 'package-lock.json', 'scripts/web-build.ts']
 
 /** One app's build: where it lives, what it reads, how it is made into a directory. */
 interface BuildTarget {
@@ -63,6 +64,7 @@ async function viteBuild(outDir: string): Promise<void> {
   process.env.NODE_ENV = 'production'
   try {
     await build({ configFile, logLevel: 'warn', mode: 'production', build: { outDir: join(outDir, 'client') } })
+    await precompress(join(outDir, 'client', 'assets'))
     await build({
       configFile,
       logLevel: 'warn',
@@ -73,6 +75,28 @@ async function viteBuild(outDir: string): Promise<void> {
     // (Reflect: the mobile app's types declare NODE_ENV always set, which it is not here)
     if (nodeEnv === undefined) Reflect.deleteProperty(process.env, 'NODE_ENV')
     else process.env.NODE_ENV = nodeEnv
+  }
+}
+
+/** Text assets worth compressing: the gateway sends `<file>.br` or `<file>.gz` to a client that accepts it. */
+const COMPRESSIBLE = /\.(js|mjs|css|svg|json|txt|webmanifest)$/
+const MIN_COMPRESSED_BYTES = 1024
+
+/**
+ * Brotli (quality 11) and gzip (level 9) copies of each text asset, made once at build time
+ * where the time is free, kept only when smaller.
+ */
+async function precompress(dir: string): Promise<void> {
+  const files = await readdir(dir, { recursive: true }).catch(() => [] as string[])
+  for (const name of files) {
+    if (!COMPRESSIBLE.test(name)) continue
+    const file = join(dir, name)
+    const body = await readFile(file)
+    if (body.length < MIN_COMPRESSED_BYTES) continue
+    const br = brotliCompressSync(body, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11, [zlib.BROTLI_PARAM_SIZE_HINT]: body.length } })
+    const gz = gzipSync(body, { level: 9 })
+    if (br.length < body.length) await writeFile(`${file}.br`, br)
+    if (gz.length < body.length) await writeFile(`${file}.gz`, gz)
   }
 }
 

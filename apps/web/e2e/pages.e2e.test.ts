@@ -120,6 +120,29 @@ describe('how pages and assets are served', () => {
     expect((await get(products[0].images[0])).headers.get('content-type')).toMatch(/^image\/svg\+xml/)
   })
 
+  it('scripts and pages go compressed to a client that takes it (compressed once: at build time, or once per kept page), the same bytes once decoded', async () => {
+    const html = await (await get('/')).text()
+    const asset = html.match(/src="(\/assets\/[^"]+\.js)"/)![1]
+    // fetch decodes by itself: the header says what travelled, the text is what it decoded to
+    const plain = await fetch(`${shop.gatewayUrl}${asset}`, { headers: { 'accept-encoding': 'identity' } })
+    expect(plain.headers.get('content-encoding')).toBeNull()
+    const script = await plain.text()
+    for (const [accept, coding] of [['gzip, deflate, br, zstd', 'br'], ['gzip', 'gzip']]) {
+      const res = await fetch(`${shop.gatewayUrl}${asset}`, { headers: { 'accept-encoding': accept } })
+      expect(res.headers.get('content-encoding'), accept).toBe(coding)
+      expect(res.headers.get('vary'), accept).toMatch(/accept-encoding/i)
+      expect(res.headers.get('cache-control')).toBe('public, max-age=31536000, immutable')
+      expect(await res.text(), accept).toBe(script)
+    }
+    const page = `/products/${products[0].id}`
+    const plainPage = await (await fetch(`${shop.gatewayUrl}${page}`, { headers: { 'accept-encoding': 'identity' } })).text()
+    const brPage = await fetch(`${shop.gatewayUrl}${page}`, { headers: { 'accept-encoding': 'br' } })
+    expect(brPage.headers.get('content-encoding')).toBe('br')
+    expect(await brPage.text()).toBe(plainPage)
+    // the compressed copies are not pages of their own
+    expect((await get(`${asset}.br`)).status).toBe(404)
+  })
+
   it('the API keeps answering problems under /v1, never a page', async () => {
     const res = await get('/v1/no-such-route')
     expect(res.status).toBe(404)

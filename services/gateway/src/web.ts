@@ -89,19 +89,29 @@ export async function registerWebApp(app: FastifyInstance, opts: WebOptions): Pr
   const html = readFileSync(template, 'utf8')
   const renderer = (await import(pathToFileURL(server).href)) as Renderer
 
-  await app.register(fastifyStatic, {
-    root: client,
-    prefix: '/',
-    // one route per file found now, leaving every other path to the page handler
-    wildcard: false,
-    index: false,
-    // our own Cache-Control below, not the plugin's max-age=0
-    cacheControl: false,
-    allowedPath: (path) => !path.startsWith('/.vite') && path !== '/index.html',
-    setHeaders(res, path) {
-      res.setHeader('x-content-type-options', 'nosniff')
-      res.setHeader('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'public, max-age=3600')
-    },
+  await app.register(async (assets) => {
+    // @fastify/static picks a precompressed copy by Accept-Encoding without saying so to caches
+    assets.addHook('onRequest', (_req, reply, done) => {
+      const vary = reply.getHeader('vary')
+      reply.header('vary', vary ? `${String(vary)}, accept-encoding` : 'accept-encoding')
+      done()
+    })
+    await assets.register(fastifyStatic, {
+      root: client,
+      prefix: '/',
+      // one route per file found now, leaving every other path to the page handler
+      wildcard: false,
+      index: false,
+      // our own Cache-Control below, not the plugin's max-age=0
+      cacheControl: false,
+      // the build's brotli and gzip copies of text assets (scripts/web-build.ts) to clients that take them
+      preCompressed: true,
+      allowedPath: (path) => !path.startsWith('/.vite') && path !== '/index.html' && !/\.(br|gz)$/.test(path),
+      setHeaders(res, path) {
+        res.setHeader('x-content-type-options', 'nosniff')
+        res.setHeader('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'public, max-age=3600')
+      },
+    })
   })
 
   const originOf = (req: FastifyRequest) => opts.publicOrigin ?? `${req.protocol}://${req.host}`
