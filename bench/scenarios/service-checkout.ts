@@ -222,7 +222,6 @@ function poolsFor(gatewayUrl: string): Pools {
   return pools
 }
 
-
 async function closePools(pools: Pools): Promise<void> {
   await Promise.all([pools.json.close(), pools.streams.close()])
 }

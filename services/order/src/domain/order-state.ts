@@ -53,9 +53,9 @@ export const ALREADY_CANCELLED = 'already_cancelled'
 export const isTerminal = (status: OrderStatus): boolean => status === 'DELIVERED' || status === 'CANCELLED'
 
 /**
- * Whether the order's payment has its outcome: every status but PENDING_PAYMENT (paid, or
- * cancelled unpaid). A failed attempt does not settle it: the order stays payable (another
- * card) until it expires, which cancels it.
+ * Whether the order's payment has its outcome: every status but PENDING_PAYMENT (it was
+ * paid, or the order was cancelled). A failed attempt does not settle it: the order stays
+ * payable (another card) until it expires, which cancels it.
  */
 export const isPaymentSettled = (status: OrderStatus): boolean => status !== 'PENDING_PAYMENT'
 
