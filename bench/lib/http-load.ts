@@ -71,16 +71,21 @@ export interface FollowedStream {
 /**
  * Opens a server-sent event stream (`text/event-stream`) and reads it until `until(event,
  * data)` holds for an event, then closes it, as a browser's EventSource is closed once the
- * page has what it waited for. A stream that ends first, or outlives `timeoutMs`, is a failure.
+ * page has what it waited for. With `endsItself` the server was asked to end the stream at
+ * that event (e.g. `until=settled`): the rest is read to the end of the answer, so the
+ * connection goes back to the pool instead of being destroyed. A stream that ends before
+ * `until` held, or outlives `timeoutMs`, is a failure.
  */
 export async function followEvents(
   pool: Pool,
   req: HttpRequest,
   until: (event: string, data: string) => boolean,
   timeoutMs: number,
+  opts: { endsItself?: boolean } = {},
 ): Promise<FollowedStream> {
   const started = performance.now()
   let events = 0
+  let reached = false
   try {
     const res = await pool.request({
       method: 'GET',
@@ -106,13 +111,16 @@ export async function followEvents(
         }
         if (data.length === 0) continue
         events++
-        if (until(event, data.join('\n'))) {
-          res.body.destroy()
-          return { status: 200, events, ms: performance.now() - started }
+        if (!reached && until(event, data.join('\n'))) {
+          reached = true
+          if (!opts.endsItself) {
+            res.body.destroy()
+            return { status: 200, events, ms: performance.now() - started }
+          }
         }
       }
     }
-    return { status: 0, events, ms: performance.now() - started }
+    return { status: reached ? 200 : 0, events, ms: performance.now() - started }
   } catch {
     return { status: 0, events, ms: performance.now() - started }
   }

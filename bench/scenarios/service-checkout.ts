@@ -51,15 +51,22 @@ interface Iteration {
   error?: string
 }
 
-/** JSON calls on keep-alive connections; event streams on their own, since closing a stream early closes its connection. */
+/**
+ * JSON calls and event streams, each on keep-alive connections of their own pool. A stream
+ * the server ends (`until=settled`) leaves its connection open for the next one; `opened`
+ * counts the connections each pool had to open, so a stream that costs a connection shows.
+ */
 interface Pools {
   json: Pool
   streams: Pool
+  opened: { json: number; streams: number }
 }
 
 /**
  * One purchase, as the storefront makes it: place the order, pay it, then follow the
- * order's event stream (GET /v1/orders/:id/events) until it says PAID, and close it.
+ * order's event stream until it says PAID. The stream is asked to end there itself
+ * (GET /v1/orders/:id/events?until=settled) and is read to its end, so its connections
+ * (here→gateway, gateway→order) serve the next stream instead of being torn down.
  * `startedAt` is when the purchase was due (an open loop's schedule): every latency counts
  * from it, so a late start is not hidden.
  */
@@ -87,13 +94,14 @@ async function checkoutOnce(pools: Pools, customer: Customer, productId: string,
   let status = ''
   const stream = await followEvents(
     pools.streams,
-    { path: `/v1/orders/${order.body.id}/events`, headers: auth },
+    { path: `/v1/orders/${order.body.id}/events?until=settled`, headers: auth },
     (event, data) => {
       if (event !== 'order') return false
       status = (JSON.parse(data) as { status: string }).status
       return status !== 'PENDING_PAYMENT'
     },
     PAID_TIMEOUT_MS,
+    { endsItself: true },
   )
   if (stream.status !== 200) return { ...base, events: stream.events, error: `GET /orders/:id/events ${stream.status}` }
   if (status !== 'PAID') return { ...base, events: stream.events, error: `order ${status}` }
@@ -208,7 +216,10 @@ async function setUpPurchases(shop: Shop): Promise<CheckoutFixture> {
 
 /** Pools to the shop's gateway: one JSON connection per virtual user, and streams opened as needed. */
 function poolsFor(gatewayUrl: string): Pools {
-  return { json: loopbackPool(gatewayUrl, VIRTUAL_USERS), streams: loopbackPool(gatewayUrl, VIRTUAL_USERS * 4) }
+  const pools = { json: loopbackPool(gatewayUrl, VIRTUAL_USERS), streams: loopbackPool(gatewayUrl, VIRTUAL_USERS * 4), opened: { json: 0, streams: 0 } }
+  pools.json.on('connect', () => pools.opened.json++)
+  pools.streams.on('connect', () => pools.opened.streams++)
+  return pools
 }
 
 async function closePools(pools: Pools): Promise<void> {
@@ -219,11 +230,14 @@ async function closePools(pools: Pools): Promise<void> {
 async function measureMaximum(ctx: BenchContext, f: CheckoutFixture, pools: Pools, judged: boolean) {
   if (ctx.warmupSec > 0) await buyUntil(pools, f.customers, f.productIds, performance.now() + checkoutWarmupSec(ctx) * 1000)
   const started = performance.now()
+  const opened = { ...pools.opened }
   const { value: its, spent } = await withCpuAccounting(() => buyUntil(pools, f.customers, f.productIds, started + ctx.durationSec * 1000))
   const elapsedSec = (performance.now() - started) / 1000
   const s = summarize(its)
   const cpu = spent && s.paid.length > 0 ? cpuBudget(describeCpuPerOperation(spent, s.paid.length, 'order PAID'), spent.machineBusyMs / s.paid.length, judged) : undefined
-  return { s, rate: s.paid.length / elapsedSec, cpu }
+  const perOrder = (n: number) => (n / Math.max(1, s.paid.length)).toFixed(2)
+  const connections = `connections opened to the gateway per order PAID: ${perOrder(pools.opened.streams - opened.streams)} for streams, ${perOrder(pools.opened.json - opened.json)} for JSON calls`
+  return { s, rate: s.paid.length / elapsedSec, cpu, connections }
 }
 
 let lease: ShopLease | undefined
@@ -258,8 +272,8 @@ export const checkoutToPaid: Scenario = {
         errors: max.s.failed.length + half.failed.length,
         total: max.s.paid.length,
         notes: [
-          `orders PAID/s at the maximum (closed loop: ${VIRTUAL_USERS} virtual users each POST /orders → POST /payments → GET /orders/:id/events until PAID, all through the gateway; ${PRODUCTS} products)`,
-          `at the maximum: POST /orders p50 ${ms(max.s.order.p50Ms)} / p99 ${ms(max.s.order.p99Ms)} ms, POST /payments p50 ${ms(max.s.pay.p50Ms)} / p99 ${ms(max.s.pay.p99Ms)} ms (the PG simulator answers after 20 ms), time to PAID p50 ${ms(max.s.toPaid.p50Ms)} / p99 ${ms(max.s.toPaid.p99Ms)} ms, ${max.s.eventsPerOrder.toFixed(1)} stream events per order`,
+          `orders PAID/s at the maximum (closed loop: ${VIRTUAL_USERS} virtual users each POST /orders → POST /payments → GET /orders/:id/events?until=settled until PAID, the server ending the stream, all through the gateway; ${PRODUCTS} products)`,
+          `at the maximum: POST /orders p50 ${ms(max.s.order.p50Ms)} / p99 ${ms(max.s.order.p99Ms)} ms, POST /payments p50 ${ms(max.s.pay.p50Ms)} / p99 ${ms(max.s.pay.p99Ms)} ms (the PG simulator answers after 20 ms), time to PAID p50 ${ms(max.s.toPaid.p50Ms)} / p99 ${ms(max.s.toPaid.p99Ms)} ms, ${max.s.eventsPerOrder.toFixed(1)} stream events per order, ${max.connections}`,
           ...(max.cpu ? [max.cpu] : []),
           `at half the maximum (${halfRate.toFixed(1)} purchases/s arriving open loop for ${ctx.durationSec} s; the latency columns): POST /orders p99 ${ms(half.order.p99Ms)} ms (target < ${ORDER_P99_TARGET_MS}: ${verdict(half.order.p99Ms, ORDER_P99_TARGET_MS)}), time to PAID p50 ${ms(half.toPaid.p50Ms)} / p99 ${ms(half.toPaid.p99Ms)} ms (target < ${TO_PAID_P99_TARGET_MS}: ${verdict(half.toPaid.p99Ms, TO_PAID_P99_TARGET_MS)}), POST /payments p99 ${ms(half.pay.p99Ms)} ms${halfCpu ? `, ${halfCpu}` : ''}`,
           ...(max.s.failed.length + half.failed.length ? [`errors: ${[max.s.reasons, half.reasons].filter(Boolean).join(', ')}`] : []),
@@ -305,7 +319,7 @@ export const checkoutToPaidEmbedded: Scenario = {
         total: max.s.paid.length,
         notes: [
           `orders PAID/s, embedded mode (npm start: every service, the bus and the cache in one process, PostgreSQL embedded); the same ${VIRTUAL_USERS} virtual users, closed loop; latency columns: POST /orders`,
-          `POST /payments p50 ${ms(max.s.pay.p50Ms)} / p99 ${ms(max.s.pay.p99Ms)} ms, time to PAID p50 ${ms(max.s.toPaid.p50Ms)} / p99 ${ms(max.s.toPaid.p99Ms)} ms`,
+          `POST /payments p50 ${ms(max.s.pay.p50Ms)} / p99 ${ms(max.s.pay.p99Ms)} ms, time to PAID p50 ${ms(max.s.toPaid.p50Ms)} / p99 ${ms(max.s.toPaid.p99Ms)} ms, ${max.connections}`,
           ...(max.cpu ? [max.cpu] : []),
           ...(max.s.failed.length ? [`errors: ${max.s.reasons}`] : []),
         ].join('; '),

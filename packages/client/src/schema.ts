@@ -2777,12 +2777,14 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Follow an order (text/event-stream): `event: order` with the whole order at once and after every change, `: keep-alive` every 15 s; ends after DELIVERED or CANCELLED, or after `timeout` seconds */
+        /** Follow an order (text/event-stream): `event: order` with the whole order at once and after every change, `: keep-alive` every 15 s; ends after DELIVERED or CANCELLED (with `until=settled`, once the order is no longer PENDING_PAYMENT), or after `timeout` seconds */
         get: {
             parameters: {
                 query: {
                     /** @description seconds */
                     timeout: number;
+                    /** @description settled: also end the stream, after sending the frame that shows it, once the order has left PENDING_PAYMENT (PAID, SHIPPED, DELIVERED or CANCELLED), at once when it already has; a failed payment attempt does not end it (the order stays payable). Without it the stream ends only after DELIVERED, CANCELLED or the timeout */
+                    until?: "settled";
                 };
                 header?: never;
                 path: {

@@ -133,9 +133,24 @@ export const OrderList = Type.Object({
 })
 export type OrderList = Static<typeof OrderList>
 
-/** `GET /orders/:id/events`: how long the server keeps the stream open at most. */
+/**
+ * `GET /orders/:id/events`: how long the server keeps the stream open at most, and
+ * `until=settled` for a client that waits only for the payment's outcome: the stream then
+ * ends normally (keeping the connection for the next request) once the order is no longer
+ * PENDING_PAYMENT, instead of the client closing it.
+ */
 export const OrderEventsQuery = Type.Object(
-  { timeout: Type.Integer({ minimum: 1, maximum: 300, default: 60, description: 'seconds' }) },
+  {
+    timeout: Type.Integer({ minimum: 1, maximum: 300, default: 60, description: 'seconds' }),
+    until: Type.Optional(
+      Type.Literal('settled', {
+        description:
+          'settled: also end the stream, after sending the frame that shows it, once the order has left PENDING_PAYMENT ' +
+          '(PAID, SHIPPED, DELIVERED or CANCELLED), at once when it already has; a failed payment attempt does not end it ' +
+          '(the order stays payable). Without it the stream ends only after DELIVERED, CANCELLED or the timeout',
+      }),
+    ),
+  },
   { additionalProperties: false },
 )
 export type OrderEventsQuery = Static<typeof OrderEventsQuery>

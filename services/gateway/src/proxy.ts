@@ -205,6 +205,9 @@ export function registerUpstream(app: FastifyInstance, o: UpstreamOptions): void
         throw new UpstreamUnavailable(o.name, retryAfter)
       }
       const body = res.body
+      // A client that leaves aborts the call to the service. After a normal end (the service
+      // ended the stream: its terminal state, `until=settled`, its timeout) the body has
+      // ended and destroy() aborts nothing: both connections stay open for the next request.
       reply.raw.on('close', () => body.destroy())
       return reply.code(res.statusCode).headers(endToEnd(res.headers)).header('x-accel-buffering', 'no').send(body)
     }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { AddressInfo } from 'node:net'
 import type { ServerResponse } from 'node:http'
+import type { Socket } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { createTokenVerifier } from '@shop/platform/auth'
 import { createMemoryCache } from '@shop/platform/cache-memory'
@@ -10,6 +11,7 @@ import type { ProcessName } from '@shop/platform/runtime'
 import { createTestIssuer, serveJwks, type TestIssuer } from '@shop/platform/testing-auth'
 import { openSse } from '@shop/platform/testing-sse'
 import Fastify, { type FastifyInstance } from 'fastify'
+import { Client } from 'undici'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildApp } from '../src/app.ts'
 import { GatewayConfig } from '../src/config.ts'
@@ -24,6 +26,8 @@ interface OpenStream {
   res: ServerResponse
   authorization: unknown
   closed: Promise<void>
+  /** The connection from the gateway the stream came on. */
+  socket: Socket
 }
 
 let issuer: TestIssuer
@@ -45,7 +49,12 @@ beforeAll(async () => {
     reply.hijack()
     reply.raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' })
     reply.raw.write(`event: order\ndata: {"n":1}\n\n`)
-    opened.push({ res: reply.raw, authorization: req.headers.authorization, closed: new Promise((r) => reply.raw.on('close', r)) })
+    opened.push({
+      res: reply.raw,
+      authorization: req.headers.authorization,
+      closed: new Promise((r) => reply.raw.on('close', r)),
+      socket: req.socket,
+    })
     streamOpened()
   })
   await order.listen({ host: '127.0.0.1', port: 0 })
@@ -101,6 +110,36 @@ describe('GET /v1/orders/:id/events through the gateway', () => {
     const up = await upstream
     s.close()
     await up.closed
+  })
+
+  it('a stream the service ends is ended as a normal chunked answer: both connections serve the next stream', async () => {
+    let connections = 0
+    const counted = () => connections++
+    gateway.server.on('connection', counted)
+    // One connection to the gateway: the second stream can only go out on it once the first has ended normally.
+    const client = new Client(gatewayUrl, { pipelining: 1 })
+    const authorization = `Bearer ${await issuer.tokenFor(randomUUID())}`
+    const once = async () => {
+      const upstream = nextStream()
+      const res = await client.request({ method: 'GET', path: `/v1/orders/${randomUUID()}/events?until=settled`, headers: { authorization } })
+      const up = await upstream
+      up.res.end('event: order\ndata: {"n":2}\n\n')
+      // Resolves only at a normal end of the answer (an aborted one rejects).
+      expect(await res.body.text()).toBe('event: order\ndata: {"n":1}\n\nevent: order\ndata: {"n":2}\n\n')
+      expect(res.headers['transfer-encoding']).toBe('chunked')
+      return up
+    }
+    try {
+      const first = await once()
+      const second = await once()
+      expect(connections).toBe(1)
+      // The gateway's call to the service was not aborted: its connection carried the next stream.
+      expect(second.socket).toBe(first.socket)
+      expect(first.socket.destroyed).toBe(false)
+    } finally {
+      gateway.server.off('connection', counted)
+      await client.close()
+    }
   })
 
   it('refuses a stream without a token before it reaches the service, and passes a 404 through', async () => {

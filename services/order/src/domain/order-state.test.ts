@@ -1,7 +1,10 @@
+import { ORDER_STATUSES } from '@shop/contracts/order'
 import { describe, expect, it } from 'vitest'
 import {
   ALREADY_CANCELLED,
   isIgnored,
+  isPaymentSettled,
+  isTerminal,
   type OrderEvent,
   type OrderState,
   type OrderStatus,
@@ -178,5 +181,18 @@ describe('order state machine: what each transition records', () => {
     transition(before, events['shipment.dispatched'])
     transition(before, events['payment.refunded'])
     expect(before).toEqual(copy)
+  })
+})
+
+describe('when a stream of the order may end', () => {
+  it('the payment is settled in every status but PENDING_PAYMENT, a failed attempt included', () => {
+    const settled = ORDER_STATUSES.filter(isPaymentSettled)
+    expect(settled).toEqual(['PAID', 'SHIPPED', 'DELIVERED', 'CANCELLED'])
+    const failed = transition(order('PENDING_PAYMENT'), events['payment.failed'])
+    expect(isIgnored(failed) ? undefined : isPaymentSettled(failed.next.status)).toBe(false)
+  })
+
+  it('only DELIVERED and CANCELLED are terminal', () => {
+    expect(ORDER_STATUSES.filter(isTerminal)).toEqual(['DELIVERED', 'CANCELLED'])
   })
 })

@@ -49,6 +49,16 @@ export const PAYMENT_TIMEOUT = 'payment_timeout'
 /** Reasons a caller branches on. */
 export const ALREADY_CANCELLED = 'already_cancelled'
 
+/** No event or command moves an order out of these. */
+export const isTerminal = (status: OrderStatus): boolean => status === 'DELIVERED' || status === 'CANCELLED'
+
+/**
+ * Whether the order's payment has its outcome: every status but PENDING_PAYMENT (it was
+ * paid, or the order was cancelled). A failed attempt does not settle it: the order stays
+ * payable (another card) until it expires, which cancels it.
+ */
+export const isPaymentSettled = (status: OrderStatus): boolean => status !== 'PENDING_PAYMENT'
+
 export const isIgnored = (r: TransitionResult): r is Ignored => 'ignored' in r
 
 const ignore = (reason: string, retryLater = false): Ignored => ({ ignored: true, reason, retryLater })

@@ -28,7 +28,8 @@ export function orderEventRoutes(app: App, ctx: OrderContext): void {
         tags: ['orders'],
         summary:
           'Follow an order (text/event-stream): `event: order` with the whole order at once and after every change, ' +
-          '`: keep-alive` every 15 s; ends after DELIVERED or CANCELLED, or after `timeout` seconds',
+          '`: keep-alive` every 15 s; ends after DELIVERED or CANCELLED (with `until=settled`, once the order is no ' +
+          'longer PENDING_PAYMENT), or after `timeout` seconds',
         params: OrderParams,
         querystring: OrderEventsQuery,
         response: {
@@ -73,6 +74,7 @@ export function orderEventRoutes(app: App, ctx: OrderContext): void {
         orderId,
         first,
         timeoutSeconds: req.query.timeout,
+        until: req.query.until,
         res: reply.raw,
         stopFollowing: stop,
         logger: ctx.logger,

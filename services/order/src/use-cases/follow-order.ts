@@ -1,23 +1,25 @@
 import type { ServerResponse } from 'node:http'
-import type { OrderView } from '@shop/contracts/order'
+import type { OrderEventsQuery, OrderView } from '@shop/contracts/order'
 import type { AuthUser } from '@shop/platform/auth'
 import type { Logger } from '@shop/platform/logger'
 import type { OrderContext } from '../context.ts'
+import { isPaymentSettled, isTerminal } from '../domain/order-state.ts'
 import { getOrder } from './get-order.ts'
 
 /**
  * GET /orders/:id/events, the part after the answer's headers: the whole order at once,
  * then again after every committed change (heard through ctx.changes from whichever
  * replica applied it), a keep-alive comment every 15 s, and the end after a terminal
- * state or the caller's timeout. Reads are serialised, and an order that reads the same
- * as the last one sent is not sent again (a notification can cover a change already read).
+ * state (with `until: 'settled'`, as soon as the payment is settled) or the caller's
+ * timeout: a normal end of the chunked answer, so the connection serves the next request.
+ * Reads are serialised, and an order that reads the same as the last one sent is not sent
+ * again (a notification can cover a change already read).
  */
 
 export const KEEP_ALIVE_MS = 15_000
-const TERMINAL = new Set(['DELIVERED', 'CANCELLED'])
 
 export interface OrderStream {
-  /** Ends the stream now (shutdown, timeout, terminal state, the client left). */
+  /** Ends the stream now (shutdown, timeout, the state it waited for, the client left). */
   end(): void
 }
 
@@ -27,6 +29,8 @@ export interface FollowInput {
   /** The order as read after the change listener started listening. */
   first: OrderView
   timeoutSeconds: number
+  /** `settled`: end once the payment is settled, not only after a terminal state. */
+  until?: OrderEventsQuery['until']
   res: ServerResponse
   /** Registers the function that stops following (set once following started). */
   stopFollowing: () => void
@@ -36,6 +40,7 @@ export interface FollowInput {
 /** Streams the order to `res` until it ends; `onChange` is what the change listener calls. */
 export function streamOrder(ctx: OrderContext, i: FollowInput): OrderStream & { onChange(): void; done: Promise<void> } {
   const { res } = i
+  const isLast = i.until === 'settled' ? isPaymentSettled : isTerminal
   let last = ''
   let ended = false
   let chain = Promise.resolve()
@@ -58,7 +63,7 @@ export function streamOrder(ctx: OrderContext, i: FollowInput): OrderStream & { 
       last = json
       res.write(`event: order\ndata: ${json}\n\n`)
     }
-    if (TERMINAL.has(order.status)) end()
+    if (isLast(order.status)) end()
   }
   const reread = async () => {
     if (ended) return
