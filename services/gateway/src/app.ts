@@ -52,50 +52,54 @@ export async function buildApp(deps: GatewayDeps): Promise<FastifyInstance> {
     serverSpans: deps.serverSpans ?? tracingRecorded(),
   })
   const origins = config.CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean)
-  await app.register(cors, {
-    origin: origins.includes('*') ? true : origins,
-    credentials: !origins.includes('*'),
-    // One string, not a list the plugin would join again on every request.
-    exposedHeaders: 'x-request-id, retry-after, idempotent-replayed, etag',
-    allowedHeaders: ['authorization', 'content-type', 'idempotency-key', 'if-match', 'x-request-id'],
-    maxAge: 600,
-  })
-
   const docs = withAdminDocs(createOpenApiAggregator(deps.urls, deps.version), () => app.swagger())
-  app.get('/v1/openapi.json', { schema: { hide: true } }, async () => docs.refresh())
   await app.register(swaggerUi, {
     routePrefix: '/docs',
     uiConfig: { url: '/v1/openapi.json' },
     transformSpecification: () => docs.current(),
   })
-
-  const check = createAccessCheck({
-    verifier: deps.verifier,
-    cache: deps.cache,
-    perIpPerMinute: config.RATE_LIMIT_PER_MINUTE,
-    perUserPerMinute: config.USER_RATE_LIMIT_PER_MINUTE,
-    credentialPerIpPerMinute: config.AUTH_RATE_LIMIT_PER_MINUTE,
-  })
-  registerAdminRoutes(app, { urls: deps.urls, check, admin: deps.admin })
   const edge = createEdgeCache({
     cache: deps.cache,
     maxEntries: config.EDGE_CACHE_MAX_ENTRIES,
     maxBytes: config.EDGE_CACHE_MAX_BYTES,
     metrics: app.metrics,
   })
-  for (const [name, prefixes] of Object.entries(ROUTE_TABLE) as [ServiceName, string[]][]) {
-    registerUpstream(app, {
-      name,
-      baseUrl: deps.urls[name],
-      prefixes,
-      timeoutMs: config.UPSTREAM_TIMEOUT_MS,
-      breakerResetMs: config.BREAKER_RESET_MS,
-      logger: deps.logger,
-      metrics: deps.metrics,
-      check,
-      edge,
+
+  // The API, and only the API, answers other origins' scripts (CORS_ORIGINS): pages, assets and
+  // the operations endpoints are read as themselves, and skip the CORS hook's per-request work.
+  await app.register(async (api) => {
+    await api.register(cors, {
+      origin: origins.includes('*') ? true : origins,
+      credentials: !origins.includes('*'),
+      // One string, not a list the plugin would join again on every request.
+      exposedHeaders: 'x-request-id, retry-after, idempotent-replayed, etag',
+      allowedHeaders: ['authorization', 'content-type', 'idempotency-key', 'if-match', 'x-request-id'],
+      maxAge: 600,
     })
-  }
+    api.get('/v1/openapi.json', { schema: { hide: true } }, async () => docs.refresh())
+
+    const check = createAccessCheck({
+      verifier: deps.verifier,
+      cache: deps.cache,
+      perIpPerMinute: config.RATE_LIMIT_PER_MINUTE,
+      perUserPerMinute: config.USER_RATE_LIMIT_PER_MINUTE,
+      credentialPerIpPerMinute: config.AUTH_RATE_LIMIT_PER_MINUTE,
+    })
+    registerAdminRoutes(api, { urls: deps.urls, check, admin: deps.admin })
+    for (const [name, prefixes] of Object.entries(ROUTE_TABLE) as [ServiceName, string[]][]) {
+      registerUpstream(api, {
+        name,
+        baseUrl: deps.urls[name],
+        prefixes,
+        timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+        breakerResetMs: config.BREAKER_RESET_MS,
+        logger: deps.logger,
+        metrics: deps.metrics,
+        check,
+        edge,
+      })
+    }
+  })
   if (deps.webDistDir) {
     await registerWebApp(app, { distDir: deps.webDistDir, logger: deps.logger, publicOrigin: config.PUBLIC_ORIGIN || undefined, edge })
   }

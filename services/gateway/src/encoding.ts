@@ -49,6 +49,9 @@ export function encode(body: Buffer, coding: ContentCoding): Buffer {
       ? brotliCompressSync(body, {
           params: {
             [constants.BROTLI_PARAM_QUALITY]: 5,
+            // a 64 KiB window holds a whole kept page (the edge cache keeps none larger); the
+            // default 4 MiB one costs its allocation on every call (measured: 0.65 ms against 0.14)
+            [constants.BROTLI_PARAM_LGWIN]: 16,
             [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
             [constants.BROTLI_PARAM_SIZE_HINT]: body.length,
           },

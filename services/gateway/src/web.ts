@@ -164,9 +164,7 @@ export async function registerWebApp(app: FastifyInstance, opts: WebOptions): Pr
       .replace('<!--app-state-->', state ? `<script type="application/json" id="shop-state">${state}</script>` : '')
 
   const sitemap = createSitemap(fetchFor, originOf)
-  // Pages, robots.txt and the sitemap are read by browsers and crawlers as themselves, never by
-  // another site's scripts: no CORS headers (and none of the per-request work to make them).
-  const pageRoute = { schema: { hide: true }, config: { cors: false } }
+  const pageRoute = { schema: { hide: true } }
   app.get('/robots.txt', pageRoute, async (req, reply) => {
     const origin = originOf(req)
     reply.header('cache-control', 'public, max-age=3600').type('text/plain; charset=utf-8')
