@@ -5,6 +5,7 @@ import { useEffect, useState } from 'react'
 import { Text, View } from 'react-native'
 import { CANCELLABLE, orderQuery, TERMINAL } from '../api/queries.ts'
 import { useAuth, useShop } from '../api/shop.tsx'
+import { cancelOrder } from '@shop/storefront-core/orders'
 import { messageFor } from '@shop/storefront-core/errors'
 import { ko } from '@shop/storefront-core/ko'
 import { formatDateTime } from '@shop/storefront-core/format'
@@ -73,8 +74,7 @@ function CancelOrder({ order }: { order: Order }) {
           setPending(true)
           setError(undefined)
           try {
-            qc.setQueryData(['order', order.id], await client.orders.cancel(order.id, 'customer_request'))
-            void qc.invalidateQueries({ queryKey: ['orders'] })
+            await cancelOrder(client, qc, order.id)
             setAsking(false)
           } catch (err) {
             setError(messageFor(err, 'cancel'))

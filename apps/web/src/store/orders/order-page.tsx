@@ -3,6 +3,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { useEffect, useState } from 'react'
 import { Link, Navigate, useParams } from 'react-router'
 import { useAuth, useShop } from '../../api/shop.tsx'
+import { cancelOrder } from '@shop/storefront-core/orders'
 import { messageFor } from '@shop/storefront-core/errors'
 import { ko } from '@shop/storefront-core/ko'
 import { Button, DateTime, ErrorNote, Loading, Money, PageTitle } from '../../ui/primitives.tsx'
@@ -57,12 +58,10 @@ function CancelOrder({ order }: { order: Order }) {
             setPending(true)
             setError(undefined)
             try {
-              qc.setQueryData(['order', order.id], await client.orders.cancel(order.id, 'customer_request'))
-              void qc.invalidateQueries({ queryKey: ['orders'] })
+              await cancelOrder(client, qc, order.id)
               setAsking(false)
             } catch (err) {
               setError(messageFor(err, 'cancel'))
-              void qc.invalidateQueries({ queryKey: ['order', order.id] })
             } finally {
               setPending(false)
             }
