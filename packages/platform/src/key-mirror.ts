@@ -38,6 +38,8 @@ export interface KeyMirrorOptions {
   fallback: (key: string) => Promise<boolean>
   /** How often the canary is rewritten and must come back (default 1 s). */
   canaryMs?: number
+  /** How long a Redis command may take before it counts as failed (default 2 s). */
+  commandTimeoutMs?: number
   onError?: (err: unknown) => void
 }
 
@@ -53,7 +55,7 @@ export function createRedisKeyMirror(opts: KeyMirrorOptions): KeyMirror {
   const onError = opts.onError ?? (() => {})
   const connection: RedisOptions = {
     connectTimeout: 2000,
-    commandTimeout: 2000,
+    commandTimeout: opts.commandTimeoutMs ?? 2000,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
     autoResubscribe: false,
@@ -74,6 +76,9 @@ export function createRedisKeyMirror(opts: KeyMirrorOptions): KeyMirror {
   let canarySentAt = 0
   let canarySeenAt = 0
   let syncing: Promise<void> | null = null
+  /** Syncs that failed in a row, and the timer of the next try: a failing sync is retried after a pause, never at once. */
+  let failures = 0
+  let retry: NodeJS.Timeout | undefined
   /** The receiving connection's id, once it is subscribed (a subscribed connection cannot ask for it). */
   let subId: number | undefined
 
@@ -134,15 +139,29 @@ export function createRedisKeyMirror(opts: KeyMirrorOptions): KeyMirror {
   }
 
   function scheduleSync() {
-    if (closed || syncing) return
+    if (closed || syncing || retry) return
     syncing = sync()
-      .catch((err: unknown) => {
-        onError(err)
-      })
+      .then(
+        () => {
+          failures = 0
+        },
+        (err: unknown) => {
+          failures++
+          onError(err)
+        },
+      )
       .finally(() => {
         syncing = null
-        // Something changed while syncing (a drop, a flush): go again once connected.
-        if (!closed && synced !== generation && sub.status === 'ready' && ctl.status === 'ready') scheduleSync()
+        // Something changed while syncing (a drop, a flush) or it failed: go again once connected.
+        // Always through a timer: a sync that fails without any I/O (a command refused by the
+        // client itself) must not become a loop of microtasks that starves the event loop.
+        if (closed || synced === generation || sub.status !== 'ready' || ctl.status !== 'ready') return
+        const pauseMs = failures === 0 ? 0 : Math.min(50 * 2 ** (failures - 1), 2000)
+        retry = setTimeout(() => {
+          retry = undefined
+          scheduleSync()
+        }, pauseMs)
+        retry.unref()
       })
   }
 
@@ -152,9 +171,16 @@ export function createRedisKeyMirror(opts: KeyMirrorOptions): KeyMirror {
     present.clear()
     pushes.clear()
     if (subId === undefined) {
-      const id = Number(await sub.client('ID'))
-      await sub.subscribe(INVALIDATE)
-      subId = id
+      try {
+        const id = Number(await sub.client('ID'))
+        await sub.subscribe(INVALIDATE)
+        subId = id
+      } catch (err) {
+        // A SUBSCRIBE answered after its timeout still puts the connection in subscriber mode,
+        // where CLIENT ID is refused: the receiving connection starts over from a clean one.
+        sub.disconnect(true)
+        throw err
+      }
     }
     // Tracking first, then the scan: a write after this line is pushed, one before it is scanned.
     await ctl.client('TRACKING', 'OFF')
@@ -204,6 +230,7 @@ export function createRedisKeyMirror(opts: KeyMirrorOptions): KeyMirror {
       if (closed) return
       closed = true
       clearInterval(heartbeat)
+      clearTimeout(retry)
       await Promise.all(
         [sub, ctl].map((c) => (c.status === 'ready' ? c.quit().then(() => undefined, () => c.disconnect()) : Promise.resolve(c.disconnect()))),
       )

@@ -17,14 +17,19 @@ export interface TcpProxy {
   close(): Promise<void>
 }
 
-/**
- * Starts a proxy on a free loopback port forwarding to target. `onClientData` sees every
- * chunk a client sends (a test can count the commands that reach the server).
- */
-export async function startTcpProxy(
-  target: { host: string; port: number },
-  opts: { onClientData?: (chunk: Buffer) => void } = {},
-): Promise<TcpProxy> {
+export interface TcpProxyOptions {
+  /** Sees every chunk a client sends (a test can count the commands that reach the server). */
+  onClientData?: (chunk: Buffer) => void
+  /**
+   * How long to hold a chunk the target sends before passing it on (0: at once). The
+   * connection's later chunks wait behind it, so the client sees them late but in order:
+   * an answer slower than the client's timeout.
+   */
+  holdTargetData?: (chunk: Buffer) => number
+}
+
+/** Starts a proxy on a free loopback port forwarding to target. */
+export async function startTcpProxy(target: { host: string; port: number }, opts: TcpProxyOptions = {}): Promise<TcpProxy> {
   const sockets = new Set<Socket>()
   let refusing = false
   let frozen = false
@@ -49,8 +54,14 @@ export async function startTcpProxy(
     upstream.on('close', end)
     if (opts.onClientData) client.on('data', opts.onClientData)
     client.pipe(upstream)
+    let held = Promise.resolve()
     upstream.on('data', (chunk: Buffer) => {
-      if (!frozen) client.write(chunk)
+      if (frozen) return
+      const holdMs = opts.holdTargetData?.(chunk) ?? 0
+      if (holdMs > 0) held = held.then(() => new Promise((resolve) => setTimeout(resolve, holdMs)))
+      held = held.then(() => {
+        if (!frozen && !client.destroyed) client.write(chunk)
+      })
     })
   })
 

@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
 import { Redis } from 'ioredis'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { createRedisKeyMirror, type KeyMirror } from '../src/key-mirror.ts'
@@ -121,4 +123,32 @@ describe.runIf(redisOk)('Redis key mirror (the denylist copy)', () => {
     expect(await mirror.has('deny:unheard')).toBe(true)
     expect(fallbackReads).toEqual(['deny:unheard'])
   })
+
+  it('a SUBSCRIBE answered after its timeout does not starve the event loop: the copy starts over and becomes exact', async () => {
+    // Redis answers the receiving connection's first SUBSCRIBE after the client gave up on it.
+    // That late answer still puts the connection in subscriber mode, where every other command
+    // is refused at once, without I/O: a sync retried at once became a loop of microtasks that
+    // held the process's event loop for good (a service that listened but never answered).
+    let late = 0
+    const relay = await startTcpProxy(redisTarget(), {
+      holdTargetData: (chunk) => (chunk.includes('subscribe') && late++ === 0 ? 800 : 0),
+    })
+    relays.push(relay)
+    const root = fileURLToPath(new URL('../../..', import.meta.url))
+    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./fixtures/key-mirror-child.ts', import.meta.url))], {
+      cwd: root,
+      env: { ...process.env, MIRROR_REDIS_URL: `redis://127.0.0.1:${relay.port}`, MIRROR_KEY_PREFIX: keyPrefix },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    })
+    try {
+      let out = ''
+      child.stdout.on('data', (c: Buffer) => (out += c.toString()))
+      const exactLines = () => out.split('\n').filter((l) => l === '{"exact":true}').length
+      // Several lines after the copy became exact: its timers kept running all along.
+      await eventually(() => expect(exactLines()).toBeGreaterThanOrEqual(5), { timeoutMs: 20_000 })
+      expect(late).toBeGreaterThanOrEqual(1)
+    } finally {
+      child.kill('SIGKILL')
+    }
+  }, 30_000)
 })
