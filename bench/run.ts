@@ -6,7 +6,7 @@ import { machineInfo, describeMachine } from './lib/machine.ts'
 import { loadScenarios, selectScenarios } from './lib/registry.ts'
 import { combineRounds } from './lib/rounds.ts'
 import { type RunSettings, writeResultsMarkdown } from './lib/results-md.ts'
-import { renderTextTable } from './lib/table.ts'
+import { formatRate, renderTextTable } from './lib/table.ts'
 import { type BenchContext, type Outcome, type Scenario, SkipScenario } from './lib/types.ts'
 
 // `npm run bench -- [--smoke] [filter ...]`: runs the baselines and the scenarios whose
@@ -55,8 +55,50 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err))
 
-async function runOne(s: Scenario, settings: RunSettings): Promise<Outcome> {
-  const ctx: BenchContext = {
+async function runOne(s: Scenario, settings: RunSettings, scenarios: Scenario[]): Promise<Outcome> {
+  const ctx = contextFor(s, settings)
+  await mkdir(ctx.tmpDir, { recursive: true })
+  const outcome: Outcome = { name: s.name, group: s.group, baseline: s.baseline }
+  const paired = s.pairedBaseline ? scenarios.find((b) => b.name === s.baseline) : undefined
+  const pairedCtx = paired && contextFor(paired, settings)
+  let pairedUp = false
+  process.stderr.write(`▶ ${s.name}\n`)
+  try {
+    // Seeding (a million products) may take minutes; a run is bounded by its duration.
+    await withTimeout(s.setup(ctx), 30 * 60_000, `${s.name} setup`)
+    const budget = Math.max(120, 10 * (settings.durationSec + settings.warmupSec)) * 1000
+    if (paired && pairedCtx) {
+      pairedUp = true
+      await withTimeout(paired.setup(pairedCtx), 5 * 60_000, `${paired.name} setup`)
+      const before = await withTimeout(paired.run(pairedCtx), budget, `${paired.name} run`)
+      const result = await withTimeout(s.run(ctx), budget, `${s.name} run`)
+      const after = await withTimeout(paired.run(pairedCtx), budget, `${paired.name} run`)
+      outcome.pairedBaseline = { before: before.requestsPerSec, after: after.requestsPerSec }
+      const measured = `${paired.name} measured right before and after it: ${formatRate(before.requestsPerSec)} and ${formatRate(after.requestsPerSec)} requests/s`
+      outcome.result = { ...result, notes: result.notes ? `${result.notes}; ${measured}` : measured }
+    } else {
+      outcome.result = await withTimeout(s.run(ctx), budget, `${s.name} run`)
+    }
+  } catch (err) {
+    if (err instanceof SkipScenario) outcome.skipped = err.message
+    else outcome.failed = message(err)
+    process.stderr.write(`  [${s.name}] ${outcome.skipped ? 'skipped' : 'failed'}: ${message(err)}\n`)
+  } finally {
+    if (paired && pairedCtx && pairedUp) {
+      await withTimeout(paired.teardown(pairedCtx), 120_000, `${paired.name} teardown`).catch((err: unknown) => {
+        process.stderr.write(`  [${paired.name}] teardown failed: ${message(err)}\n`)
+      })
+    }
+    await withTimeout(s.teardown(ctx), 120_000, `${s.name} teardown`).catch((err: unknown) => {
+      process.stderr.write(`  [${s.name}] teardown failed: ${message(err)}\n`)
+      outcome.failed ??= `teardown: ${message(err)}`
+    })
+  }
+  return outcome
+}
+
+function contextFor(s: Scenario, settings: RunSettings): BenchContext {
+  return {
     ...settings,
     // PG_URL, not the test suite's TEST_PG_URL: benchmarks use the configured server.
     pgUrl: process.env.PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
@@ -66,25 +108,6 @@ async function runOne(s: Scenario, settings: RunSettings): Promise<Outcome> {
     tmpDir: join(benchDir, '.tmp'),
     log: (m) => process.stderr.write(`  [${s.name}] ${m}\n`),
   }
-  await mkdir(ctx.tmpDir, { recursive: true })
-  const outcome: Outcome = { name: s.name, group: s.group, baseline: s.baseline }
-  process.stderr.write(`▶ ${s.name}\n`)
-  try {
-    // Seeding (a million products) may take minutes; a run is bounded by its duration.
-    await withTimeout(s.setup(ctx), 30 * 60_000, `${s.name} setup`)
-    const budget = Math.max(120, 10 * (settings.durationSec + settings.warmupSec)) * 1000
-    outcome.result = await withTimeout(s.run(ctx), budget, `${s.name} run`)
-  } catch (err) {
-    if (err instanceof SkipScenario) outcome.skipped = err.message
-    else outcome.failed = message(err)
-    process.stderr.write(`  [${s.name}] ${outcome.skipped ? 'skipped' : 'failed'}: ${message(err)}\n`)
-  } finally {
-    await withTimeout(s.teardown(ctx), 120_000, `${s.name} teardown`).catch((err: unknown) => {
-      process.stderr.write(`  [${s.name}] teardown failed: ${message(err)}\n`)
-      outcome.failed ??= `teardown: ${message(err)}`
-    })
-  }
-  return outcome
 }
 
 async function main(): Promise<void> {
@@ -101,7 +124,7 @@ async function main(): Promise<void> {
   for (let r = 1; r <= settings.rounds; r++) {
     if (settings.rounds > 1) process.stderr.write(`round ${r} of ${settings.rounds}\n`)
     const round: Outcome[] = []
-    for (const s of scenarios) round.push(await runOne(s, settings))
+    for (const s of scenarios) round.push(await runOne(s, settings, scenarios))
     rounds.push(round)
   }
   const outcomes = combineRounds(rounds)

@@ -162,6 +162,22 @@ describe('several rounds', () => {
     expect(renderTextTable(combined)).toContain('0.30× raw-fastify')
   })
 
+  it('a paired baseline (measured right before and after the scenario) gives each round its ratio, not the baseline row', () => {
+    const paired = (base: number, self: number, before: number, after: number): Outcome[] => [
+      { name: 'raw-fastify', group: 'baseline', result: result(base) },
+      { name: 'page', group: 'web', baseline: 'raw-fastify', result: result(self), pairedBaseline: { before, after } },
+    ]
+    // One round: the row's own ratio, 9,000 / mean(30,000, 30,000), where the rows' quotient would be 0.20.
+    const one = combineRounds([paired(45_000, 9_000, 28_000, 32_000)]).find((o) => o.name === 'page')!
+    expect(one.ratio).toBeCloseTo(0.3, 10)
+    expect(renderTextTable(combineRounds([paired(45_000, 9_000, 28_000, 32_000)]))).toContain('0.30× raw-fastify')
+    // Rounds: 0.30, 0.25, 0.20 against the pairs; the baseline rows (all 45,000) would give 0.20, 0.22, 0.13.
+    const rounds = combineRounds([paired(45_000, 9_000, 30_000, 30_000), paired(45_000, 10_000, 40_000, 40_000), paired(45_000, 6_000, 20_000, 40_000)])
+    const page = rounds.find((o) => o.name === 'page')!
+    expect(page.ratio).toBeCloseTo(0.25, 10)
+    expect(page.result!.notes).toContain('ratio to raw-fastify (measured right before and after) per round 0.30, 0.25, 0.20')
+  })
+
   it('judges a fixed-rate scenario by its figure: the round with the median figure stands, every round listed', () => {
     const fixed = (added: number, notes: string, rps: number): Outcome[] => [
       { name: 'raw-fastify', group: 'baseline', result: result(40_000) },

@@ -12,6 +12,18 @@ import type { Outcome } from './types.ts'
  * shifts one round's pair, not the figure.
  */
 
+/** Requests/s of the baseline a round's outcome is judged against: its paired measurements' mean when it has them. */
+export function baselineRate(o: Outcome, round: Outcome[]): number | undefined {
+  if (o.pairedBaseline) return (o.pairedBaseline.before + o.pairedBaseline.after) / 2
+  return round.find((r) => r.name === o.baseline)?.result?.requestsPerSec
+}
+
+/** The ratio of one round's outcome to its baseline, or undefined when either was not measured. */
+export function roundRatio(o: Outcome, round: Outcome[]): number | undefined {
+  const base = baselineRate(o, round)
+  return o.result && base !== undefined && base > 0 ? o.result.requestsPerSec / base : undefined
+}
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b)
   const mid = Math.floor(sorted.length / 2)
@@ -20,7 +32,11 @@ function median(values: number[]): number {
 
 /** One outcome per scenario from several rounds' outcomes (each round in the same order). */
 export function combineRounds(rounds: Outcome[][]): Outcome[] {
-  if (rounds.length === 1) return rounds[0] ?? []
+  if (rounds.length === 1) {
+    const only = rounds[0] ?? []
+    // a paired baseline makes the ratio the scenario's own, not the two rows' quotient
+    return only.some((o) => o.pairedBaseline) ? only.map((o) => (o.pairedBaseline ? { ...o, ratio: roundRatio(o, only) } : o)) : only
+  }
   const first = rounds[0] ?? []
   return first.map((o) => {
     const runs = rounds.map((round) => round.find((r) => r.name === o.name)).filter((r): r is Outcome => r !== undefined)
@@ -40,15 +56,17 @@ export function combineRounds(rounds: Outcome[][]): Outcome[] {
     const ratios: number[] = []
     if (o.baseline) {
       rounds.forEach((round) => {
-        const self = round.find((r) => r.name === o.name)?.result
-        const base = round.find((r) => r.name === o.baseline)?.result
-        if (self && base && base.requestsPerSec > 0) ratios.push(self.requestsPerSec / base.requestsPerSec)
+        const self = round.find((r) => r.name === o.name)
+        const ratio = self && roundRatio(self, round)
+        if (ratio !== undefined) ratios.push(ratio)
       })
     }
     const failedRounds = runs.length - measured.length
     const summary =
       `median of ${measured.length} rounds (requests/s ${rates.map(formatRate).join(', ')}` +
-      (ratios.length ? `; ratio to ${o.baseline} per round ${ratios.map((r) => formatRatio(r, 1, '').replace('× ', '')).join(', ')}` : '') +
+      (ratios.length
+        ? `; ratio to ${o.baseline}${o.pairedBaseline ? ' (measured right before and after)' : ''} per round ${ratios.map((r) => formatRatio(r, 1, '').replace('× ', '')).join(', ')}`
+        : '') +
       figures +
       `)${failedRounds ? `; ${failedRounds} round(s) failed or skipped` : ''}`
     const notes = chosen.result!.notes ? `${chosen.result!.notes}; ${summary}` : summary

@@ -52,6 +52,14 @@ export interface Scenario {
   group?: string
   /** Name of the scenario this one is compared to (requests/s ratio). */
   baseline?: string
+  /**
+   * Measure the baseline again right before and right after this scenario's run (A-B-A, its
+   * setup done first) and compare with the mean of the two: on a shared VM the host's speed
+   * drifts between minutes by more than the ratio being judged, and a baseline measured in
+   * its own slot, minutes earlier and before other scenarios' servers and leftovers, is not
+   * the same machine any more.
+   */
+  pairedBaseline?: boolean
   setup(ctx: BenchContext): Promise<void>
   run(ctx: BenchContext): Promise<Result>
   teardown(ctx: BenchContext): Promise<void>
@@ -73,6 +81,8 @@ export interface Outcome {
   result?: Result
   /** With several rounds: the median of the per-round ratios to the baseline (otherwise the table divides the two rows). */
   ratio?: number
+  /** A paired baseline's requests/s measured right before and right after this scenario's run. */
+  pairedBaseline?: { before: number; after: number }
   skipped?: string
   failed?: string
 }

@@ -35,6 +35,8 @@ export const productPageSsr: Scenario = {
   name: 'web-product-page-ssr',
   group: 'web',
   baseline: 'raw-fastify',
+  // judged by a ratio: its baseline measured right around it, on the same machine (the shop's servers running)
+  pairedBaseline: true,
   async setup(ctx) {
     pageLease = await acquireShop(ctx)
     pageIds = await demoProducts(pageLease.shop)

@@ -14,6 +14,12 @@
  */
 
 export const EDGE_TTL_HEADER = 'edge-cache-ttl-ms'
+/**
+ * Where services keep the cache keys they name as validators. The gateway holds a copy of
+ * these keys' values, kept exact by Redis's pushes (key-mirror.ts), so a hit costs no round
+ * trip; a validator anywhere else still works, read from the cache on every hit.
+ */
+export const VALIDATOR_PREFIXES = ['product:gen:', 'product:stock:']
 export const EDGE_VALIDATORS_HEADER = 'edge-cache-validators'
 
 export interface EdgeCachePolicy {

@@ -6,7 +6,8 @@ import { DENYLIST_PREFIX, type Denylist, denylistCopy } from './auth.ts'
 import { createRedisCache } from './cache-redis.ts'
 import { Env, loadConfig } from './config.ts'
 import { ensureDatabase } from './db.ts'
-import { createRedisKeyMirror } from './key-mirror.ts'
+import { VALIDATOR_PREFIXES } from './edge-cache.ts'
+import { createRedisMirror } from './key-mirror.ts'
 import type { Lifecycle } from './lifecycle.ts'
 import type { Logger } from './logger.ts'
 import type { Cache, EventBus } from './ports.ts'
@@ -56,18 +57,19 @@ export async function createDistributedRuntime(
   lifecycle.add('rabbitmq', () => bus.close())
   const cache = createRedisCache({ url: servers.REDIS_URL, prefix: servers.REDIS_KEY_PREFIX })
   lifecycle.add('redis', () => cache.close())
-  // Every authenticated request reads the denylist: from memory, kept exact by Redis's pushes.
-  const mirror = createRedisKeyMirror({
+  // Every authenticated request reads the denylist, and every gateway edge hit its validators:
+  // from memory, kept exact by Redis's pushes (one pair of connections for both).
+  const mirror = createRedisMirror({
     url: servers.REDIS_URL,
     keyPrefix: servers.REDIS_KEY_PREFIX,
-    prefix: DENYLIST_PREFIX,
-    fallback: async (key) => (await cache.get(key)) !== null,
-    onError: (err) => logger.debug({ err }, 'denylist copy: redis error (answers come from redis until it is rebuilt)'),
+    onError: (err) => logger.debug({ err }, 'redis copies (denylist, validators): redis error (answers come from redis until they are rebuilt)'),
   })
-  lifecycle.add('redis denylist copy', () => mirror.close())
+  const denylist = mirror.keys({ prefix: DENYLIST_PREFIX, fallback: async (key) => (await cache.get(key)) !== null })
+  const validators = name === 'gateway' ? mirror.values({ prefixes: VALIDATOR_PREFIXES, fallback: (keys) => cache.mget(keys) }) : undefined
+  lifecycle.add('redis copies', () => mirror.close())
   const explicit = servers[`${name.toUpperCase()}_DATABASE_URL` as keyof typeof servers] as string | undefined
   const databaseUrl = await serviceDatabaseUrl(name, servers.PG_URL, explicit)
-  return assemble(name, env, shared, logger, lifecycle, bus, cache, denylistCopy(mirror), 'distributed', databaseUrl)
+  return { ...assemble(name, env, shared, logger, lifecycle, bus, cache, denylistCopy(denylist), 'distributed', databaseUrl), validators }
 }
 
 /** Embedded mode: every service shares one in-process bus and cache and one PostgreSQL server. */

@@ -3,6 +3,7 @@ import { Env, loadConfig } from './config.ts'
 import type { Logger } from './logger.ts'
 import type { Lifecycle } from './lifecycle.ts'
 import type { Denylist } from './auth.ts'
+import type { ValueMirror } from './key-mirror.ts'
 import type { Cache, EventBus } from './ports.ts'
 
 /**
@@ -59,6 +60,8 @@ export interface Runtime {
   cache: Cache
   /** Revoked tokens from an exact local copy of the cache's denylist (distributed); absent: read from the cache. */
   denylist?: Denylist
+  /** The gateway's copy of the edge copies' validators (distributed); absent: read from the cache. */
+  validators?: ValueMirror
   logger: Logger
   lifecycle: Lifecycle
   /** Base URLs of every process, for service-to-service HTTP. */

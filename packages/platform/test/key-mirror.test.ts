@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { Redis } from 'ioredis'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
-import { createRedisKeyMirror, type KeyMirror } from '../src/key-mirror.ts'
+import { createRedisKeyMirror, createRedisMirror, type KeyMirror, type RedisMirror } from '../src/key-mirror.ts'
 import { eventually, serverAvailable, testRedisUrl, uniqueName } from '../src/testing.ts'
 import { startTcpProxy, type TcpProxy } from '../src/testing-proxy.ts'
 
@@ -13,7 +13,7 @@ const redisOk = await serverAvailable('redis')
 const keyPrefix = `${uniqueName('key_mirror')}:`
 const direct = new Redis(testRedisUrl(), { keyPrefix })
 
-const mirrors: KeyMirror[] = []
+const mirrors: (KeyMirror | RedisMirror)[] = []
 const relays: TcpProxy[] = []
 const redisTarget = () => ({ host: new URL(testRedisUrl()).hostname, port: Number(new URL(testRedisUrl()).port || 6379) })
 
@@ -151,4 +151,154 @@ describe.runIf(redisOk)('Redis key mirror (the denylist copy)', () => {
       child.kill('SIGKILL')
     }
   }, 30_000)
+})
+
+describe.runIf(redisOk)('Redis value mirror (the edge copies\' validators)', () => {
+  function valuesOf(url: string, canaryMs = 1000) {
+    const fallbackReads: string[][] = []
+    const mirror = createRedisMirror({ url, keyPrefix, canaryMs })
+    mirrors.push(mirror)
+    const values = mirror.values({
+      prefixes: ['gen:', 'stock:'],
+      fallback: async (keys) => {
+        fallbackReads.push(keys)
+        return direct.mget(keys)
+      },
+    })
+    return { mirror, values, fallbackReads }
+  }
+
+  it('answers watched keys from memory once read, sees every later write, expiry and deletion, and asks Redis for the rest', async () => {
+    await direct.set('gen:a', 'a1', 'PX', 60_000)
+    const { values, fallbackReads } = valuesOf(testRedisUrl())
+    values.watch(['gen:a', 'gen:absent', 'elsewhere:x'])
+    await eventually(async () => {
+      fallbackReads.length = 0
+      expect(await values.mget(['gen:a', 'gen:absent'])).toEqual(['a1', null])
+      expect(fallbackReads).toEqual([])
+      return true
+    })
+    await direct.set('gen:a', 'a2', 'PX', 60_000)
+    await eventually(async () => expect(await values.mget(['gen:a'])).toEqual(['a2']))
+    await direct.set('gen:absent', 'now', 'PX', 150)
+    await eventually(async () => expect(await values.mget(['gen:absent'])).toEqual(['now']))
+    await eventually(async () => expect(await values.mget(['gen:absent'])).toEqual([null]), { timeoutMs: 5000 })
+    await direct.del('gen:a')
+    await eventually(async () => expect(await values.mget(['gen:a'])).toEqual([null]))
+    fallbackReads.length = 0
+    // Not watched, or under no tracked prefix: Redis answers, for the whole question.
+    expect(await values.mget(['gen:a', 'gen:unwatched'])).toEqual([null, null])
+    expect(await values.mget(['elsewhere:x'])).toEqual([null])
+    expect(fallbackReads).toEqual([['gen:a', 'gen:unwatched'], ['elsewhere:x']])
+  })
+
+  it('a value written right after a key is watched is never missed, whatever order the read and the push come in', async () => {
+    const { values } = valuesOf(testRedisUrl())
+    await eventually(() => expect(values.exact()).toBe(true))
+    for (let i = 0; i < 20; i++) {
+      const key = `stock:race-${i}`
+      await direct.set(key, 'old', 'PX', 60_000)
+      values.watch([key])
+      await direct.set(key, 'new', 'PX', 60_000)
+      await eventually(async () => expect(await values.mget([key])).toEqual(['new']))
+    }
+  })
+
+  it('forgets a key once its last holder lets it go', async () => {
+    await direct.set('gen:held', 'h1', 'PX', 60_000)
+    const { values, fallbackReads } = valuesOf(testRedisUrl())
+    values.watch(['gen:held'])
+    values.watch(['gen:held'])
+    await eventually(async () => {
+      fallbackReads.length = 0
+      expect(await values.mget(['gen:held'])).toEqual(['h1'])
+      expect(fallbackReads).toEqual([])
+      return true
+    })
+    values.unwatch(['gen:held'])
+    expect(await values.mget(['gen:held'])).toEqual(['h1'])
+    expect(fallbackReads).toEqual([])
+    values.unwatch(['gen:held'])
+    expect(await values.mget(['gen:held'])).toEqual(['h1'])
+    expect(fallbackReads).toEqual([['gen:held']])
+  })
+
+  it('asks Redis while its connections are down, and holds current values again once they return', async () => {
+    await direct.set('gen:cut', 'c1', 'PX', 60_000)
+    const relay = await startTcpProxy(redisTarget())
+    relays.push(relay)
+    const { values, fallbackReads } = valuesOf(`redis://127.0.0.1:${relay.port}`)
+    values.watch(['gen:cut'])
+    await eventually(async () => {
+      fallbackReads.length = 0
+      expect(await values.mget(['gen:cut'])).toEqual(['c1'])
+      expect(fallbackReads).toEqual([])
+      return true
+    })
+    relay.cut()
+    await eventually(() => expect(values.exact()).toBe(false), { timeoutMs: 1000 })
+    // Written while the copy heard nothing: Redis answers.
+    await direct.set('gen:cut', 'c2', 'PX', 60_000)
+    fallbackReads.length = 0
+    expect(await values.mget(['gen:cut'])).toEqual(['c2'])
+    expect(fallbackReads).toEqual([['gen:cut']])
+    relay.restore()
+    await eventually(async () => {
+      fallbackReads.length = 0
+      expect(await values.mget(['gen:cut'])).toEqual(['c2'])
+      expect(fallbackReads).toEqual([])
+      return true
+    }, { timeoutMs: 10_000 })
+  })
+
+  it('stops answering from memory when pushes silently stop arriving', async () => {
+    await direct.set('gen:frozen', 'f1', 'PX', 60_000)
+    const relay = await startTcpProxy(redisTarget())
+    relays.push(relay)
+    const { values, fallbackReads } = valuesOf(`redis://127.0.0.1:${relay.port}`, 200)
+    values.watch(['gen:frozen'])
+    await eventually(async () => {
+      fallbackReads.length = 0
+      expect(await values.mget(['gen:frozen'])).toEqual(['f1'])
+      expect(fallbackReads).toEqual([])
+      return true
+    })
+    relay.freeze()
+    await direct.set('gen:frozen', 'f2', 'PX', 60_000)
+    await eventually(() => expect(values.exact()).toBe(false), { timeoutMs: 2000 })
+    fallbackReads.length = 0
+    expect(await values.mget(['gen:frozen'])).toEqual(['f2'])
+    expect(fallbackReads).toEqual([['gen:frozen']])
+  })
+
+  it('a copy added after the mirror is running gets its prefix tracked too: both copies answer from memory', async () => {
+    await direct.set('deny:shared', '1', 'PX', 60_000)
+    await direct.set('gen:shared', 's1', 'PX', 60_000)
+    const mirror = createRedisMirror({ url: testRedisUrl(), keyPrefix })
+    mirrors.push(mirror)
+    const denyReads: string[] = []
+    const keys = mirror.keys({ prefix: 'deny:', fallback: async (k) => (denyReads.push(k), (await direct.exists(k)) === 1) })
+    await eventually(() => expect(mirror.exact()).toBe(true))
+    const valueReads: string[][] = []
+    const values = mirror.values({ prefixes: ['gen:'], fallback: (k) => (valueReads.push(k), direct.mget(k)) })
+    values.watch(['gen:shared'])
+    await eventually(async () => {
+      valueReads.length = 0
+      expect(await values.mget(['gen:shared'])).toEqual(['s1'])
+      expect(valueReads).toEqual([])
+      return true
+    })
+    // A write to the later copy's prefix is pushed: its prefix was tracked when it was added.
+    await direct.set('gen:shared', 's2', 'PX', 60_000)
+    await eventually(async () => {
+      valueReads.length = 0
+      expect(await values.mget(['gen:shared'])).toEqual(['s2'])
+      expect(valueReads).toEqual([])
+      return true
+    })
+    denyReads.length = 0
+    expect(await keys.has('deny:shared')).toBe(true)
+    expect(await keys.has('deny:nobody')).toBe(false)
+    expect(denyReads).toEqual([])
+  })
 })

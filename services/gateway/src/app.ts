@@ -1,6 +1,7 @@
 import cors from '@fastify/cors'
 import swaggerUi from '@fastify/swagger-ui'
 import type { TokenVerifier } from '@shop/platform/auth'
+import type { ValueMirror } from '@shop/platform/key-mirror'
 import type { Logger } from '@shop/platform/logger'
 import type { Metrics } from '@shop/platform/metrics'
 import type { Cache } from '@shop/platform/ports'
@@ -23,6 +24,8 @@ export interface GatewayDeps {
   urls: Record<ProcessName, string>
   verifier: TokenVerifier
   cache: Cache
+  /** The edge copies' validators, from a local copy kept exact by Redis (distributed mode). */
+  validators?: ValueMirror
   config: GatewayConfig
   metrics?: Metrics
   readiness?: Record<string, () => Promise<void>>
@@ -60,6 +63,7 @@ export async function buildApp(deps: GatewayDeps): Promise<FastifyInstance> {
   })
   const edge = createEdgeCache({
     cache: deps.cache,
+    validators: deps.validators,
     maxEntries: config.EDGE_CACHE_MAX_ENTRIES,
     maxBytes: config.EDGE_CACHE_MAX_BYTES,
     metrics: app.metrics,

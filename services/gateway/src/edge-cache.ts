@@ -1,17 +1,20 @@
 import { performance } from 'node:perf_hooks'
 import type { IncomingHttpHeaders } from 'node:http'
 import { EDGE_TTL_HEADER, EDGE_VALIDATORS_HEADER, readEdgeCachePolicy } from '@shop/platform/edge-cache'
+import type { ValueMirror } from '@shop/platform/key-mirror'
 import type { Metrics } from '@shop/platform/metrics'
 import type { Cache } from '@shop/platform/ports'
 import { Counter } from 'prom-client'
 
 /**
  * The gateway's copy of public answers that a service allows it to keep
- * (@shop/platform/edge-cache): a hit costs one cache round trip instead of a call to the
- * service. A copy is served only while its TTL lasts (measured from when the gateway
- * asked, so never longer than the service allowed) and while every cache key the service
- * named still holds the value it read; the check runs on every hit, in the shared cache,
- * so every gateway replica sees a write at once. Only requests that carry no credentials
+ * (@shop/platform/edge-cache): a hit costs no call to the service. A copy is served only
+ * while its TTL lasts (measured from when the gateway asked, so never longer than the
+ * service allowed) and while every cache key the service named still holds the value it
+ * read; the check runs on every hit, against the shared cache, so every gateway replica
+ * sees a write at once. With `validators` (distributed mode) the check reads a local copy
+ * of those keys that Redis keeps exact by pushing every write to them (key-mirror.ts): no
+ * round trip while the copy is trusted, the cache itself otherwise. Only requests that carry no credentials
  * and ask nothing conditional are answered or stored: what one caller may see is never
  * shown to another, and a client's own freshness demands (no-cache) go to the service.
  * While one request fetches a missing copy, others for the same URL wait for it and then
@@ -21,6 +24,8 @@ import { Counter } from 'prom-client'
 
 export interface EdgeCacheOptions {
   cache: Cache
+  /** A local copy of the validators' values; the copies held are watched in it. */
+  validators?: Pick<ValueMirror, 'peek' | 'mget' | 'watch' | 'unwatch'>
   /** Copies kept at most (oldest dropped first); 0 turns the edge cache off. */
   maxEntries: number
   /**
@@ -111,10 +116,13 @@ export function createEdgeCache(opts: EdgeCacheOptions): EdgeCache {
   const maxBodyBytes = Math.min(opts.maxBodyBytes ?? 64 * 1024, maxBytes)
   const entries = new Map<string, Entry>()
   let bytes = 0
+  const validators = opts.validators
+  const check = validators ?? opts.cache
   const drop = (key: string, entry: Entry) => {
     if (entries.get(key) !== entry) return
     entries.delete(key)
     bytes -= entry.body.length
+    validators?.unwatch(entry.keys)
   }
   const fills = new Map<string, Promise<void>>()
   const registry = opts.metrics?.registry
@@ -134,9 +142,21 @@ export function createEdgeCache(opts: EdgeCacheOptions): EdgeCache {
   opts.metrics?.gauge('gateway_edge_cache_entries', 'Copies the edge cache holds', () => entries.size)
   opts.metrics?.gauge('gateway_edge_cache_bytes', 'Bytes of answer bodies the edge cache holds', () => bytes)
 
+  /** A copy whose validators read `current` now: served, or dropped as stale. */
+  function judge(key: string, entry: Entry, current: (string | null)[]): { copy?: EdgeCopy; refreshDue?: boolean; result: EdgeLookup } {
+    for (let i = 0; i < entry.keys.length; i++) {
+      if ((current[i] ?? '') !== entry.values[i]) {
+        drop(key, entry)
+        return { result: 'stale' }
+      }
+    }
+    // A copy stored while this one was being checked (a renewal that just landed) is the one to
+    // renew next, not this one: deciding on the replaced copy would fetch the URL twice.
+    const refreshDue = entries.get(key) === entry && performance.now() >= entry.refreshAt
+    return { copy: entry, refreshDue, result: 'hit' }
+  }
 
   return {
-
     keyFor(req) {
       if (opts.maxEntries <= 0 || req.method !== 'GET') return undefined
       const h = req.headers
@@ -145,31 +165,21 @@ export function createEdgeCache(opts: EdgeCacheOptions): EdgeCache {
       return req.url
     },
 
-    async lookup(key) {
+    lookup(key) {
       const entry = entries.get(key)
-      if (!entry) return { result: 'miss' }
-      const now = performance.now()
-      if (now >= entry.expiresAt) {
+      if (!entry) return Promise.resolve({ result: 'miss' as const })
+      if (performance.now() >= entry.expiresAt) {
         drop(key, entry)
-        return { result: 'stale' }
+        return Promise.resolve({ result: 'stale' as const })
       }
-      let current: (string | null)[]
-      try {
-        current = await opts.cache.mget(entry.keys)
-      } catch {
+      // From the local copy of the validators when it holds them all: no round trip.
+      const known = validators?.peek(entry.keys)
+      if (known) return Promise.resolve(judge(key, entry, known))
+      return check.mget(entry.keys).then(
+        (current) => judge(key, entry, current),
         // Nothing can vouch for the copy: the service answers (and reports the outage).
-        return { result: 'error' }
-      }
-      for (let i = 0; i < entry.keys.length; i++) {
-        if ((current[i] ?? '') !== entry.values[i]) {
-          drop(key, entry)
-          return { result: 'stale' }
-        }
-      }
-      // A copy stored while this one was being checked (a renewal that just landed) is the one to
-      // renew next, not this one: deciding on the replaced copy would fetch the URL twice.
-      const refreshDue = entries.get(key) === entry && performance.now() >= entry.refreshAt
-      return { copy: entry, refreshDue, result: 'hit' }
+        () => ({ result: 'error' as const }),
+      )
     },
 
     record(result) {
@@ -221,6 +231,7 @@ export function createEdgeCache(opts: EdgeCacheOptions): EdgeCache {
         drop(oldest[0], oldest[1])
       }
       bytes += copy.body.length
+      validators?.watch(keys)
       entries.set(key, {
         status: copy.status,
         headers,

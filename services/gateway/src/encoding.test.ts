@@ -32,6 +32,21 @@ describe('preferredCoding', () => {
   })
 })
 
+describe('preferredCoding, asked again', () => {
+  it('gives each header the same answer every time, whatever was asked in between, and parses long ones too', () => {
+    const headers = ['gzip, deflate, br, zstd', 'gzip', 'br;q=0, gzip;q=0.5', 'identity', 'br;q=0.1, gzip;q=0.9']
+    const expected = ['br', 'gzip', 'gzip', undefined, 'gzip']
+    for (let round = 0; round < 3; round++) expect(headers.map((h) => preferredCoding(h))).toEqual(expected)
+    // More distinct headers than are kept: the oldest are parsed again, with the same answers.
+    for (let i = 0; i < 300; i++) expect(preferredCoding(`gzip;q=0.${(i % 9) + 1}, x-custom-${i}`)).toBe('gzip')
+    expect(headers.map((h) => preferredCoding(h))).toEqual(expected)
+    const long = `${Array.from({ length: 60 }, (_, i) => `x-coding-${i}`).join(', ')}, br`
+    expect(long.length).toBeGreaterThan(256)
+    expect(preferredCoding(long)).toBe('br')
+    expect(preferredCoding(long)).toBe('br')
+  })
+})
+
 describe('encode', () => {
   const body = Buffer.from('<!doctype html><p>무선 이어폰 </p>'.repeat(200))
 

@@ -13,10 +13,28 @@ export const MIN_ENCODED_BYTES = 1024
  */
 export function preferredCoding(header: string | string[] | undefined): ContentCoding | undefined {
   if (!header) return undefined
+  // Clients send a handful of distinct headers (every Chromium the same one): parsed once each.
+  if (typeof header === 'string' && header.length <= DECIDED_MAX_LENGTH) {
+    const known = decided.get(header)
+    if (known !== undefined) return known || undefined
+    const coding = parseAcceptEncoding(header)
+    if (decided.size >= DECIDED_KEPT) decided.delete(decided.keys().next().value as string)
+    decided.set(header, coding ?? '')
+    return coding
+  }
+  return parseAcceptEncoding(Array.isArray(header) ? header.join(',') : header)
+}
+
+/** Accept-Encoding values already decided ('' for none), oldest dropped first past DECIDED_KEPT. */
+const decided = new Map<string, ContentCoding | ''>()
+const DECIDED_KEPT = 256
+const DECIDED_MAX_LENGTH = 256
+
+function parseAcceptEncoding(header: string): ContentCoding | undefined {
   let br: number | undefined
   let gzip: number | undefined
   let any: number | undefined
-  for (const part of (Array.isArray(header) ? header.join(',') : header).split(',')) {
+  for (const part of header.split(',')) {
     const [name, ...params] = part.split(';')
     let q = 1
     for (const param of params) {

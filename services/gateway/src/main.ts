@@ -23,6 +23,7 @@ export async function start(rt: Runtime) {
     urls: rt.urls,
     verifier,
     cache: rt.cache,
+    validators: rt.validators,
     config,
     metrics: createMetrics('gateway'),
     readiness: rt.adapterChecks,

@@ -199,7 +199,11 @@ export async function registerWebApp(app: FastifyInstance, opts: WebOptions): Pr
     const out = await renderer.render(url, fetchFor(client, reads), origin, key ? reuseMarkup(key, reads) : undefined)
     if (!out) return undefined
     // the same bytes answer this request and are kept: compressed once for both
-    const body = Buffer.from(page(out.head, out.html, out.state))
+    let body: Buffer = Buffer.from(page(out.head, out.html, out.state))
+    // A renewal that changed nothing (a page's copy lives only as long as its stock read) keeps
+    // the copy's own bytes, and with them the compressed copies already made of them.
+    const held = key ? edge?.policyOf(key)?.body : undefined
+    if (held?.equals(body)) body = held
     if (key && edge && out.status === 200 && reads.cacheable && Number.isFinite(reads.expiresAt)) {
       const ttlMs = Math.floor(reads.expiresAt - askedAt)
       if (ttlMs > 0 && edge.store(key, askedAt, { status: 200, headers: {}, body }, edgeCacheHeaders({ ttlMs, validators: reads.validators }))) {

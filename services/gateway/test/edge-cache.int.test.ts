@@ -7,11 +7,12 @@ import { createMemoryCache } from '@shop/platform/cache-memory'
 import { createRedisCache } from '@shop/platform/cache-redis'
 import { loadConfig } from '@shop/platform/config'
 import { edgeCacheHeaders } from '@shop/platform/edge-cache'
+import { createRedisMirror } from '@shop/platform/key-mirror'
 import { createLogger } from '@shop/platform/logger'
 import type { Cache } from '@shop/platform/ports'
 import type { ProcessName } from '@shop/platform/runtime'
 import { createTestIssuer, serveJwks, type TestIssuer } from '@shop/platform/testing-auth'
-import { serverAvailable, testRedisUrl, uniqueName } from '@shop/platform/testing'
+import { eventually, serverAvailable, testRedisUrl, uniqueName } from '@shop/platform/testing'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { buildApp } from '../src/app.ts'
@@ -352,5 +353,55 @@ describe.each(adapters)('gateway edge cache ($name)', ({ enabled, make }) => {
       expect(ratio).toBeGreaterThan(0)
       expect(ratio).toBeLessThan(1)
     })
+  })
+})
+
+describe.runIf(redisUp)('gateway edge cache with the local copy of the validators (distributed mode)', () => {
+  it('a hit reads nothing from Redis, and a write to a validator makes the copy stale as soon as Redis pushes it', async () => {
+    const cache = createRedisCache({ url: testRedisUrl(), prefix: redisPrefix })
+    let cacheReads = 0
+    const counted: Cache = { ...cache, mget: (keys) => (cacheReads++, cache.mget(keys)), get: (key) => (cacheReads++, cache.get(key)) }
+    const mirror = createRedisMirror({ url: testRedisUrl(), keyPrefix: redisPrefix })
+    const validators = mirror.values({ prefixes: ['item:'], fallback: (keys) => cache.mget(keys) })
+    const issuer = await createTestIssuer()
+    const jwks = await serveJwks(issuer.jwks)
+    const up = await startUpstream(() => cache)
+    const base = `http://127.0.0.1:${(up.app.server.address() as AddressInfo).port}`
+    const urls = { auth: base, product: base, order: base, payment: base, shipping: base, gateway: 'http://127.0.0.1:1' } as Record<ProcessName, string>
+    const app = await buildApp({
+      logger: createLogger({ service: 'gateway-test', level: 'silent' }),
+      version: 'test',
+      urls,
+      cache: counted,
+      validators,
+      verifier: createTokenVerifier({ jwksUrl: jwks.url, issuer: issuer.issuer, audience: issuer.audience, denylist: cache }),
+      config: loadConfig(GatewayConfig, {}),
+    })
+    try {
+      const id = `mirrored-${Date.now()}`
+      const get = () => app.inject({ method: 'GET', url: `/v1/products/${id}` })
+      await cache.set(`item:${id}`, 'v1', 60_000)
+      expect((await get()).headers['x-cache']).toBe('MISS')
+      // Once the copy has read the validator, hits ask Redis nothing.
+      await eventually(async () => {
+        const before = cacheReads
+        const res = await get()
+        expect(res.headers['x-cache']).toBe('HIT')
+        expect(cacheReads).toBe(before)
+        return true
+      })
+      await cache.set(`item:${id}`, 'v2', 60_000)
+      await eventually(async () => {
+        expect((await get()).json().token).toBe('v2')
+        return true
+      })
+      expect(up.calls.get(`/products/${id}`)).toBe(2)
+    } finally {
+      await app.close()
+      await up.app.close()
+      await jwks.close()
+      await mirror.close()
+      await cache.close()
+    }
   })
 })
