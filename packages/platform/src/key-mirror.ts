@@ -31,7 +31,6 @@ export interface KeyMirror {
   has(key: string): Promise<boolean>
   /** Whether answers come from memory right now (tests, /metrics). */
   exact(): boolean
-  close(): Promise<void>
 }
 
 export interface ValueMirror {
@@ -78,7 +77,7 @@ export interface KeyMirrorOptions extends RedisMirrorOptions {
 }
 
 /** One key copy on connections of its own (a process that mirrors nothing else). */
-export function createRedisKeyMirror(opts: KeyMirrorOptions): KeyMirror {
+export function createRedisKeyMirror(opts: KeyMirrorOptions): KeyMirror & { close(): Promise<void> } {
   const mirror = createRedisMirror(opts)
   const keys = mirror.keys({ prefix: opts.prefix, fallback: opts.fallback })
   return { has: keys.has, exact: keys.exact, close: () => mirror.close() }
@@ -311,7 +310,6 @@ export function createRedisMirror(opts: RedisMirrorOptions): RedisMirror {
           return fallback(key)
         },
         exact,
-        close: async () => {},
       }
     },
 

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { Redis } from 'ioredis'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
-import { createRedisKeyMirror, createRedisMirror, type KeyMirror, type RedisMirror } from '../src/key-mirror.ts'
+import { createRedisKeyMirror, createRedisMirror } from '../src/key-mirror.ts'
 import { eventually, serverAvailable, testRedisUrl, uniqueName } from '../src/testing.ts'
 import { startTcpProxy, type TcpProxy } from '../src/testing-proxy.ts'
 
@@ -13,7 +13,7 @@ const redisOk = await serverAvailable('redis')
 const keyPrefix = `${uniqueName('key_mirror')}:`
 const direct = new Redis(testRedisUrl(), { keyPrefix })
 
-const mirrors: (KeyMirror | RedisMirror)[] = []
+const mirrors: { close(): Promise<void> }[] = []
 const relays: TcpProxy[] = []
 const redisTarget = () => ({ host: new URL(testRedisUrl()).hostname, port: Number(new URL(testRedisUrl()).port || 6379) })
 
