@@ -14,9 +14,9 @@ import { Counter } from 'prom-client'
  * read; the check runs on every hit, against the shared cache, so every gateway replica
  * sees a write at once. With `validators` (distributed mode) the check reads a local copy
  * of those keys that Redis keeps exact by pushing every write to them (key-mirror.ts): no
- * round trip while the copy is trusted, the cache itself otherwise. Only requests that carry no credentials
- * and ask nothing conditional are answered or stored: what one caller may see is never
- * shown to another, and a client's own freshness demands (no-cache) go to the service.
+ * round trip while the copy is trusted, the cache itself otherwise. Only requests that
+ * carry no credentials and ask nothing conditional are answered or stored: what one
+ * caller may see is never shown to another, and a client's own freshness demands (no-cache) go to the service.
  * While one request fetches a missing copy, others for the same URL wait for it and then
  * check the copy it left like any other: a write that finished while they waited still
  * makes them miss.
@@ -25,7 +25,7 @@ import { Counter } from 'prom-client'
 export interface EdgeCacheOptions {
   cache: Cache
   /** A local copy of the validators' values; the copies held are watched in it. */
-  validators?: Pick<ValueMirror, 'peek' | 'mget' | 'watch' | 'unwatch'>
+  validators?: Pick<ValueMirror, 'peek' | 'watch' | 'unwatch'>
   /** Copies kept at most (oldest dropped first); 0 turns the edge cache off. */
   maxEntries: number
   /**
@@ -117,7 +117,6 @@ export function createEdgeCache(opts: EdgeCacheOptions): EdgeCache {
   const entries = new Map<string, Entry>()
   let bytes = 0
   const validators = opts.validators
-  const check = validators ?? opts.cache
   const drop = (key: string, entry: Entry) => {
     if (entries.get(key) !== entry) return
     entries.delete(key)
@@ -175,7 +174,7 @@ export function createEdgeCache(opts: EdgeCacheOptions): EdgeCache {
       // From the local copy of the validators when it holds them all: no round trip.
       const known = validators?.peek(entry.keys)
       if (known) return Promise.resolve(judge(key, entry, known))
-      return check.mget(entry.keys).then(
+      return opts.cache.mget(entry.keys).then(
         (current) => judge(key, entry, current),
         // Nothing can vouch for the copy: the service answers (and reports the outage).
         () => ({ result: 'error' as const }),
