@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { Redis } from 'ioredis'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
-import { createRedisKeyMirror, createRedisMirror } from '../src/key-mirror.ts'
+import { createRedisKeyMirror, createRedisMirror, type ValueMirror } from '../src/key-mirror.ts'
 import { eventually, serverAvailable, testRedisUrl, uniqueName } from '../src/testing.ts'
 import { startTcpProxy, type TcpProxy } from '../src/testing-proxy.ts'
 
@@ -154,6 +154,16 @@ describe.runIf(redisOk)('Redis key mirror (the denylist copy)', () => {
 })
 
 describe.runIf(redisOk)('Redis value mirror (the edge copies\' validators)', () => {
+  /** Waits until the copy answers `keys` with `expected` without asking Redis. */
+  async function fromMemory(values: ValueMirror, fallbackReads: string[][], keys: string[], expected: (string | null)[], timeoutMs = 10_000) {
+    await eventually(async () => {
+      fallbackReads.length = 0
+      expect(await values.mget(keys)).toEqual(expected)
+      expect(fallbackReads).toEqual([])
+      return true
+    }, { timeoutMs })
+  }
+
   function valuesOf(url: string, canaryMs = 1000) {
     const fallbackReads: string[][] = []
     const mirror = createRedisMirror({ url, keyPrefix, canaryMs })
@@ -172,12 +182,7 @@ describe.runIf(redisOk)('Redis value mirror (the edge copies\' validators)', () 
     await direct.set('gen:a', 'a1', 'PX', 60_000)
     const { values, fallbackReads } = valuesOf(testRedisUrl())
     values.watch(['gen:a', 'gen:absent', 'elsewhere:x'])
-    await eventually(async () => {
-      fallbackReads.length = 0
-      expect(await values.mget(['gen:a', 'gen:absent'])).toEqual(['a1', null])
-      expect(fallbackReads).toEqual([])
-      return true
-    })
+    await fromMemory(values, fallbackReads, ['gen:a', 'gen:absent'], ['a1', null])
     await direct.set('gen:a', 'a2', 'PX', 60_000)
     await eventually(async () => expect(await values.mget(['gen:a'])).toEqual(['a2']))
     await direct.set('gen:absent', 'now', 'PX', 150)
@@ -209,12 +214,7 @@ describe.runIf(redisOk)('Redis value mirror (the edge copies\' validators)', () 
     const { values, fallbackReads } = valuesOf(testRedisUrl())
     values.watch(['gen:held'])
     values.watch(['gen:held'])
-    await eventually(async () => {
-      fallbackReads.length = 0
-      expect(await values.mget(['gen:held'])).toEqual(['h1'])
-      expect(fallbackReads).toEqual([])
-      return true
-    })
+    await fromMemory(values, fallbackReads, ['gen:held'], ['h1'])
     values.unwatch(['gen:held'])
     expect(await values.mget(['gen:held'])).toEqual(['h1'])
     expect(fallbackReads).toEqual([])
@@ -229,12 +229,7 @@ describe.runIf(redisOk)('Redis value mirror (the edge copies\' validators)', () 
     relays.push(relay)
     const { values, fallbackReads } = valuesOf(`redis://127.0.0.1:${relay.port}`)
     values.watch(['gen:cut'])
-    await eventually(async () => {
-      fallbackReads.length = 0
-      expect(await values.mget(['gen:cut'])).toEqual(['c1'])
-      expect(fallbackReads).toEqual([])
-      return true
-    })
+    await fromMemory(values, fallbackReads, ['gen:cut'], ['c1'])
     relay.cut()
     await eventually(() => expect(values.exact()).toBe(false), { timeoutMs: 1000 })
     // Written while the copy heard nothing: Redis answers.
@@ -243,12 +238,7 @@ describe.runIf(redisOk)('Redis value mirror (the edge copies\' validators)', () 
     expect(await values.mget(['gen:cut'])).toEqual(['c2'])
     expect(fallbackReads).toEqual([['gen:cut']])
     relay.restore()
-    await eventually(async () => {
-      fallbackReads.length = 0
-      expect(await values.mget(['gen:cut'])).toEqual(['c2'])
-      expect(fallbackReads).toEqual([])
-      return true
-    }, { timeoutMs: 10_000 })
+    await fromMemory(values, fallbackReads, ['gen:cut'], ['c2'])
   })
 
   it('stops answering from memory when pushes silently stop arriving', async () => {
@@ -257,12 +247,7 @@ describe.runIf(redisOk)('Redis value mirror (the edge copies\' validators)', () 
     relays.push(relay)
     const { values, fallbackReads } = valuesOf(`redis://127.0.0.1:${relay.port}`, 200)
     values.watch(['gen:frozen'])
-    await eventually(async () => {
-      fallbackReads.length = 0
-      expect(await values.mget(['gen:frozen'])).toEqual(['f1'])
-      expect(fallbackReads).toEqual([])
-      return true
-    })
+    await fromMemory(values, fallbackReads, ['gen:frozen'], ['f1'])
     relay.freeze()
     await direct.set('gen:frozen', 'f2', 'PX', 60_000)
     await eventually(() => expect(values.exact()).toBe(false), { timeoutMs: 2000 })
