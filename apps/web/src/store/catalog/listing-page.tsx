@@ -1,5 +1,5 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query'
-import { type FormEvent, useId, useMemo } from 'react'
+import { type FormEvent, useEffect, useId, useMemo, useRef, useState } from 'react'
 import { Link, useParams, useSearchParams } from 'react-router'
 import { useShop } from '../../api/shop.tsx'
 import { messageFor } from '@shop/storefront-core/errors'
@@ -16,8 +16,53 @@ export function listingHead(opts: { q?: string; categoryName?: string }): { titl
   return { title: ko.listing.searchTitle, description: ko.home.description }
 }
 
-function Filters({ params, onChange }: { params: URLSearchParams; onChange: (next: URLSearchParams) => void }) {
+/**
+ * A filter control's value. It is the URL's, except while the navigation the shopper just
+ * made is rendering: React Router renders a navigation in a transition, and a controlled
+ * input would show the old value until it commits (a tick that does not stick, on a slow
+ * phone). Back and forward move it with the URL.
+ */
+function useUrlControl<T>(fromUrl: T): [T, (v: T) => void] {
+  const [shown, setShown] = useState(fromUrl)
+  const [url, setUrl] = useState(fromUrl)
+  if (!Object.is(url, fromUrl)) {
+    setUrl(fromUrl)
+    setShown(fromUrl)
+  }
+  return [shown, setShown]
+}
+
+/** Listing filters: price range, in stock only, sort. Exported for its component test. */
+export function Filters({ params, onChange }: { params: URLSearchParams; onChange: (next: URLSearchParams) => void }) {
   const id = useId()
+  const [inStock, showInStock] = useUrlControl(params.get('inStock') === '1')
+  const [sort, showSort] = useUrlControl(params.get('sort') ?? 'relevance')
+  const setInStock = (on: boolean) => {
+    showInStock(on)
+    const next = new URLSearchParams(params)
+    if (on) next.set('inStock', '1')
+    else next.delete('inStock')
+    onChange(next)
+  }
+  const setSort = (value: string) => {
+    showSort(value)
+    const next = new URLSearchParams(params)
+    if (value === 'relevance') next.delete('sort')
+    else next.set('sort', value)
+    onChange(next)
+  }
+  // A server-rendered page can be used before its script runs: hydration keeps what the
+  // shopper ticked or chose, and this applies it once, as if it were done now.
+  const inStockBox = useRef<HTMLInputElement>(null)
+  const sortBox = useRef<HTMLSelectElement>(null)
+  const hydrated = useRef(false)
+  useEffect(() => {
+    if (hydrated.current) return
+    hydrated.current = true
+    if (inStockBox.current && inStockBox.current.checked !== inStock) setInStock(inStockBox.current.checked)
+    else if (sortBox.current && sortBox.current.value !== sort) setSort(sortBox.current.value)
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- once, on the first render's DOM
+  }, [])
   const submit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault()
     const form = new FormData(e.currentTarget)
@@ -47,30 +92,12 @@ function Filters({ params, onChange }: { params: URLSearchParams; onChange: (nex
         </Button>
       </fieldset>
       <label className="check">
-        <input
-          type="checkbox"
-          checked={params.get('inStock') === '1'}
-          onChange={(e) => {
-            const next = new URLSearchParams(params)
-            if (e.target.checked) next.set('inStock', '1')
-            else next.delete('inStock')
-            onChange(next)
-          }}
-        />
+        <input ref={inStockBox} type="checkbox" checked={inStock} onChange={(e) => setInStock(e.target.checked)} />
         {ko.listing.inStock}
       </label>
       <div className="sort">
         <label htmlFor={`${id}-sort`}>{ko.listing.sort}</label>
-        <select
-          id={`${id}-sort`}
-          value={params.get('sort') ?? 'relevance'}
-          onChange={(e) => {
-            const next = new URLSearchParams(params)
-            if (e.target.value === 'relevance') next.delete('sort')
-            else next.set('sort', e.target.value)
-            onChange(next)
-          }}
-        >
+        <select ref={sortBox} id={`${id}-sort`} value={sort} onChange={(e) => setSort(e.target.value)}>
           {SORTS.map((s: Sort) => (
             <option key={s} value={s}>
               {ko.listing.sorts[s]}
