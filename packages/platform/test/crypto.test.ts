@@ -7,6 +7,7 @@ import {
   maskEmail,
   maskName,
   maskPhone,
+  nextNonce,
   parseKeyring,
 } from '@shop/platform/crypto'
 
@@ -62,6 +63,20 @@ describe('createFieldCipher', () => {
     const b = cipher.encrypt('홍길동')
     expect(a).not.toBe(b)
     expect(a.split('.')[2]).not.toBe(b.split('.')[2])
+  })
+
+  it('nonces are 12 bytes, never repeat across pool refills, and are not changed by a later refill', () => {
+    const first = nextNonce()
+    const copy = Buffer.from(first)
+    const seen = new Set<string>()
+    for (let i = 0; i < 5000; i++) {
+      const n = nextNonce()
+      expect(n.length).toBe(12)
+      seen.add(n.toString('hex'))
+    }
+    expect(seen.size).toBe(5000)
+    expect(seen.has(copy.toString('hex'))).toBe(false)
+    expect(first.equals(copy)).toBe(true)
   })
 
   it('a tampered ciphertext throws', () => {

@@ -100,6 +100,29 @@ describe('order.created then payment.completed', () => {
   })
 })
 
+describe('the address order.created carries', () => {
+  it('sealed under the active key, it is kept as it came; under an older key of the ring, it is sealed again with the active one', async () => {
+    const [active, older] = [generateKeyringSpec('active'), generateKeyringSpec('older')]
+    const rotated = await createHarness({ env: { PII_ENCRYPTION_KEYS: `${active},${older}` }, subscribe: false })
+    try {
+      const snapshot = async (orderId: string) =>
+        (await rotated.db.pool.query<{ address_enc: string }>('SELECT address_enc FROM order_snapshots WHERE order_id = $1', [orderId])).rows[0].address_enc
+      const current = orderCreated(rotated.shipping.cipher, { orderId: randomUUID(), userId: randomUUID() })
+      expect(await onOrderCreated(rotated.shipping).run(rotated.db.pool, 'shipping', current)).toBe('applied')
+      expect(await snapshot(current.data.orderId)).toBe(current.data.shippingAddress.sealed)
+
+      const old = orderCreated(rotated.shipping.cipher, { orderId: randomUUID(), userId: randomUUID() })
+      old.data.shippingAddress.sealed = createFieldCipher(older).encryptJson(ADDRESS)
+      expect(await onOrderCreated(rotated.shipping).run(rotated.db.pool, 'shipping', old)).toBe('applied')
+      const stored = await snapshot(old.data.orderId)
+      expect(stored.split('.')[1]).toBe('active')
+      expect(rotated.shipping.cipher.decryptJson(stored)).toEqual(ADDRESS)
+    } finally {
+      await rotated.close()
+    }
+  })
+})
+
 describe('an order.created whose address cannot be read', () => {
   it('fails (so the bus retries and then dead-letters it) without naming personal data', async () => {
     const orderId = randomUUID()

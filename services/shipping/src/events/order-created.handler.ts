@@ -1,4 +1,5 @@
 import { type EventEnvelope, ShippingAddress } from '@shop/contracts'
+import { ciphertextKid } from '@shop/platform/crypto'
 import { effectStatement } from '@shop/platform/inbox'
 import { Value } from '@sinclair/typebox/value'
 import type { Shipping } from '../context.ts'
@@ -7,14 +8,18 @@ import { UnreadableAddress } from '../shipping.errors.ts'
 
 /**
  * order.created: keep what the order's shipment will need once it is paid (who, where,
- * what fee), the address sealed again with our own field cipher; one statement with the
- * event's inbox claim. An address that cannot be read throws before anything is written.
+ * what fee), the address under our active key; one statement with the event's inbox
+ * claim. An address that cannot be read throws before anything is written.
  */
 export function onOrderCreated(s: Shipping) {
   return effectStatement<'order.created'>(SAVE_SNAPSHOT_ON_CLAIM, (event: EventEnvelope<'order.created'>) => {
     const { orderId, userId, shippingFee } = event.data
-    const address = unseal(s, orderId, event.data.shippingAddress.sealed)
-    return snapshotValues({ orderId, userId, fee: shippingFee, addressEnc: s.cipher.encryptJson(address) })
+    const { sealed } = event.data.shippingAddress
+    const address = unseal(s, orderId, sealed)
+    // Sealed under our active key already (one keyring is shared): kept as it came, once
+    // read and checked; under an older key, sealed again with the active one.
+    const addressEnc = ciphertextKid(sealed) === s.cipher.activeKid ? sealed : s.cipher.encryptJson(address)
+    return snapshotValues({ orderId, userId, fee: shippingFee, addressEnc })
   })
 }
 
