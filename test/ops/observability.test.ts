@@ -126,7 +126,7 @@ afterAll(async () => {
 })
 
 describe('traces', () => {
-  it('show one checkout as one trace: gateway → order → product and shipping → payment via RabbitMQ → shipping, each under the right parent', async () => {
+  it('show one checkout as one trace: gateway → order → product, then shipping and payment via RabbitMQ → order, product and shipping, each under the right parent', async () => {
     const mine = () => spans.filter((s) => s.traceId === traceId)
     const find = (service: string, kind: string, name: RegExp) => mine().filter((s) => s.service === service && s.kind === kind && name.test(s.name))
     const one = (service: string, kind: string, name: RegExp) => {
@@ -137,7 +137,7 @@ describe('traces', () => {
     // Each process exports its own batches: wait until every expected span has arrived.
     const expected: [string, string, RegExp][] = [
       ['gateway', 'SERVER', /^POST \/v1\/orders$/], ['gateway', 'SERVER', /^POST \/v1\/payments$/], ['order', 'SERVER', /^POST \/orders$/],
-      ['product', 'SERVER', /^POST \/internal\/reservations$/], ['shipping', 'SERVER', /^POST \/shipping\/quote$/],
+      ['product', 'SERVER', /^POST \/internal\/reservations$/], ['shipping', 'CONSUMER', /^order\.created process$/],
       ['payment', 'CONSUMER', /^order\.created process$/], ['payment', 'SERVER', /^POST \/payments$/],
       ['shipping', 'CONSUMER', /^payment\.completed process$/], ['order', 'CONSUMER', /^payment\.completed process$/],
       ['product', 'CONSUMER', /^payment\.completed process$/],
@@ -147,7 +147,8 @@ describe('traces', () => {
     const gwPay = one('gateway', 'SERVER', /^POST \/v1\/payments$/)
     const placed = one('order', 'SERVER', /^POST \/orders$/)
     const reserved = one('product', 'SERVER', /^POST \/internal\/reservations$/)
-    const quoted = one('shipping', 'SERVER', /^POST \/shipping\/quote$/)
+    // The fee is priced from order's copy of shipping's rules; shipping learns of the order from order.created.
+    const snapshotted = one('shipping', 'CONSUMER', /^order\.created process$/)
     const prepared = one('payment', 'CONSUMER', /^order\.created process$/)
     const charged = one('payment', 'SERVER', /^POST \/payments$/)
     const shipped = one('shipping', 'CONSUMER', /^payment\.completed process$/)
@@ -158,7 +159,7 @@ describe('traces', () => {
     expect(gwPay.parentSpanId).toBe(clientSpanId)
     expect(placed.parentSpanId).toBe(gwOrder.spanId)
     expect(reserved.parentSpanId).toBe(placed.spanId)
-    expect(quoted.parentSpanId).toBe(placed.spanId)
+    expect(snapshotted.parentSpanId).toBe(placed.spanId)
     expect(prepared.parentSpanId).toBe(placed.spanId)
     expect(charged.parentSpanId).toBe(gwPay.spanId)
     for (const consumer of [shipped, orderPaid, stockCommitted]) expect(consumer.parentSpanId).toBe(charged.spanId)

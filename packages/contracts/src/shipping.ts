@@ -38,6 +38,60 @@ export const ShippingQuote = Type.Object({
 })
 export type ShippingQuote = Static<typeof ShippingQuote>
 
+const Code = Type.String({ pattern: '^[0-9]{5}$' })
+
+export const PostalRange = Type.Object({ from: Code, to: Code, area: Type.Optional(Type.String()) }, { additionalProperties: false })
+
+export const Surcharge = Type.Object(
+  {
+    kind: Type.String({ minLength: 1 }),
+    amount: Type.Integer({ minimum: 0 }),
+    ranges: Type.Array(PostalRange, { minItems: 1 }),
+  },
+  { additionalProperties: false },
+)
+
+/**
+ * The shipping fee rules (배송비): base fee, waived from `freeFrom`, plus the surcharge of
+ * the first surcharge area whose postal-code range holds the address. Shipping owns them
+ * (SHIPPING_FEE_RULES); the order service prices orders from a copy (GET /internal/fee-rules).
+ */
+export const FeeRules = Type.Object(
+  {
+    baseFee: Type.Integer({ minimum: 0 }),
+    freeFrom: Type.Integer({ minimum: 0 }),
+    // Checked in order; the first area that matches applies, so Jeju comes before the
+    // island list (Jeju's own islands, 우도 and 추자도, are in its range).
+    surcharges: Type.Array(Surcharge),
+  },
+  { additionalProperties: false },
+)
+export type FeeRules = Static<typeof FeeRules>
+
+/** The surcharge area a postal code falls in, if any (first match wins). */
+export function surchargeFor(rules: FeeRules, postalCode: string): { kind: string; amount: number } | undefined {
+  // Same-length digit strings compare like the numbers they spell, leading zeros included.
+  for (const s of rules.surcharges) {
+    if (s.ranges.some((range) => range.from <= postalCode && postalCode <= range.to)) return { kind: s.kind, amount: s.amount }
+  }
+  return undefined
+}
+
+/**
+ * The quote the rules give a subtotal delivered to a postal code, for a checked input (a
+ * whole KRW subtotal, a 5-digit code). The surcharge is charged even when the base fee is
+ * waived: free shipping covers the mainland delivery, not the ferry or flight to Jeju or
+ * an island (as Korean shops do).
+ */
+export function quoteFromRules(rules: FeeRules, input: ShippingQuoteRequest): ShippingQuote {
+  const breakdown: FeeLine[] = [{ kind: 'base', amount: rules.baseFee }]
+  if (input.subtotal >= rules.freeFrom && rules.baseFee > 0) breakdown.push({ kind: 'free_shipping', amount: -rules.baseFee })
+  const surcharge = surchargeFor(rules, input.postalCode)
+  if (surcharge) breakdown.push({ kind: surcharge.kind, amount: surcharge.amount })
+  const fee = breakdown.reduce((sum, line) => sum + line.amount, 0)
+  return { fee, currency: 'KRW', breakdown, ...(rules.baseFee > 0 ? { freeFrom: rules.freeFrom } : {}) }
+}
+
 export const TrackingEvent = Type.Object({
   status: ShipmentStatus,
   at: Type.String({ format: 'date-time' }),

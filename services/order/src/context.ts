@@ -5,6 +5,7 @@ import { createServiceClient, type ServiceClient } from '@shop/platform/http-cli
 import { createIdempotencyStore, type IdempotencyStore } from '@shop/platform/idempotency'
 import type { Logger } from '@shop/platform/logger'
 import type { OrderSettings } from './config.ts'
+import { createShippingFees, type ShippingFees, type ShippingFeesOptions } from './upstream/shipping.client.ts'
 import { createOrderChanges, type OrderChanges } from './data/order-changes.listener.ts'
 
 /** What the order use cases, handlers and sweeper are given (built once per process). */
@@ -16,6 +17,8 @@ export interface OrderContext {
   idempotency: IdempotencyStore
   product: ServiceClient
   shipping: ServiceClient
+  /** Shipping fees, from a copy of shipping's fee rules. */
+  fees: ShippingFees
   /** Committed changes of orders, from any replica (the event streams follow them). */
   changes: OrderChanges
   /** Tells the outbox relay that a committed transaction enqueued events. */
@@ -28,6 +31,8 @@ export interface UpstreamOverrides {
   /** Extra attempts of an idempotent upstream call (default 2). */
   retries?: number
   retryBaseMs?: number
+  /** How the copy of shipping's fee rules ages (defaults in createShippingFees). */
+  feeRules?: Pick<ShippingFeesOptions, 'ttlMs' | 'maxStaleMs' | 'now'>
 }
 
 /** Builds the order context from the boot deps and the checked settings. */
@@ -56,6 +61,7 @@ export function createOrderContext(deps: ServiceDeps, settings: OrderSettings, u
     idempotency: createIdempotencyStore(deps.pool),
     product,
     shipping,
+    fees: createShippingFees(shipping, { ...upstream.feeRules, logger: deps.rt.logger }),
     changes,
     eventsCommitted: () => deps.relay.poke(),
     close: async () => {

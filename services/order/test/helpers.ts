@@ -20,10 +20,10 @@ import { createTestDatabase, type TestDatabase } from '@shop/platform/testing'
 import { createTestIssuer, type TestIssuer } from '@shop/platform/testing-auth'
 import { buildApp } from '../src/app.ts'
 import { loadOrderSettings } from '../src/config.ts'
-import { createOrderContext, type OrderContext } from '../src/context.ts'
+import { createOrderContext, type OrderContext, type UpstreamOverrides } from '../src/context.ts'
 import { subscribeOrders } from '../src/events/subscribe.ts'
 import { migrations } from '../src/main.ts'
-import { type ProductStandIn, productStandIn, type ShippingMode, shippingStandIn, type StandIn } from './upstream-stand-ins.ts'
+import { type ProductStandIn, productStandIn, type ShippingStandIn, shippingStandIn } from './upstream-stand-ins.ts'
 
 /** An order service on a fresh database, the memory bus and cache, a test token issuer and upstream stand-ins. */
 export interface Harness {
@@ -33,7 +33,7 @@ export interface Harness {
   ctx: OrderContext
   issuer: TestIssuer
   product: ProductStandIn
-  shipping: StandIn<ShippingMode>
+  shipping: ShippingStandIn
   /** A bearer header for a user with the given roles. */
   auth(userId: string, roles?: string[]): Promise<{ authorization: string }>
   /** Adds a product the product stand-in knows; returns its id. */
@@ -51,7 +51,7 @@ export interface Harness {
    * A second order-service instance on the same database (its own pool, context, app and
    * memory bus, as another replica would have); closed with the harness.
    */
-  replica(): Promise<Replica>
+  replica(upstream?: UpstreamOverrides): Promise<Replica>
   close(): Promise<void>
 }
 
@@ -156,12 +156,12 @@ export async function createHarness(opts: { env?: Record<string, string> } = {})
     async count(table) {
       return (await db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n
     },
-    async replica() {
+    async replica(upstream = {}) {
       const pool = createPool(db.url, { max: 5 })
       const rbus = createMemoryBus({ retryDelaysMs: [20, 50, 100] })
       const rrt = testRuntime(env, db.url, rbus, { product: product.url, shipping: shipping.url })
       const rdeps: ServiceDeps = { ...deps, rt: rrt, pool, relay: createOutboxRelay({ pool, bus: rbus }), metrics: createMetrics('order') }
-      const rctx = createOrderContext(rdeps, loadOrderSettings(env), { retryBaseMs: 10 })
+      const rctx = createOrderContext(rdeps, loadOrderSettings(env), { retryBaseMs: 10, ...upstream })
       const rapp = buildApp(rdeps, rctx)
       await rapp.ready()
       const rsub = await subscribeOrders(rbus, rctx)

@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto'
 import type { ShippingAddress } from '@shop/contracts'
 import type { OrderView } from '@shop/contracts/order'
+import type { FeeRules } from '@shop/contracts/shipping'
+import { eventually } from '@shop/platform/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ADDRESS, createHarness, type Harness } from './helpers.ts'
+import { ADDRESS, createHarness, type Harness, type Replica } from './helpers.ts'
+import { STAND_IN_FEE_RULES } from './upstream-stand-ins.ts'
 
 let h: Harness
 const user = randomUUID()
@@ -63,7 +66,8 @@ describe('POST /orders', () => {
     expect(reservation?.body).toMatchObject({ orderId: order.id, ttlSeconds: 1200 })
     expect(reservation?.headers.authorization).toMatch(/^Bearer /)
     expect(reservation?.headers['x-request-id']).toBe('req-place-1')
-    expect(h.shipping.calls.at(-1)?.body).toEqual({ subtotal: 29_690, postalCode: ADDRESS.postalCode })
+    // The fee came from the copy of shipping's rules: fetched once, not asked per order.
+    expect(h.shipping.calls.map((c) => c.path)).toEqual(['/internal/fee-rules'])
 
     const [created] = (await h.outbox('order.created')).filter((e) => e.data.orderId === order.id)
     expect(created.data).toMatchObject({
@@ -178,11 +182,18 @@ describe('POST /orders', () => {
     }
   })
 
-  it('when the fee quote fails after the reservation, the reservation is released and nothing is stored', async () => {
+  it('when shipping cannot give its fee rules and no copy is held, the order is 503, the reservation is released and nothing is stored', async () => {
     const before = await stored()
     h.shipping.mode = 'failing'
     try {
-      const res = await h.place(user, { items: [{ productId: h.addProduct(4_000), quantity: 2 }], shippingAddress: ADDRESS })
+      // A replica that has not priced an order yet holds no copy of the rules.
+      const fresh = await h.replica()
+      const res = await fresh.app.inject({
+        method: 'POST',
+        url: '/orders',
+        headers: { ...(await h.auth(user)), 'idempotency-key': randomUUID() },
+        payload: { items: [{ productId: h.addProduct(4_000), quantity: 2 }], shippingAddress: ADDRESS },
+      })
       expect(res.statusCode).toBe(503)
       expect(res.json().code).toBe('upstream_unavailable')
     } finally {
@@ -265,5 +276,88 @@ describe('POST /orders', () => {
       shippingAddress: { ...ADDRESS, note: 'x' } as ShippingAddress,
     })
     expect(extra.statusCode).toBe(400)
+  })
+})
+
+describe("the copy of shipping's fee rules", () => {
+  const JEJU = { ...ADDRESS, postalCode: '63100', address1: '제주특별자치도 제주시 첨단로 242' }
+  const order = (r: Replica, items = [{ productId: h.addProduct(10_000), quantity: 1 }], address = ADDRESS) =>
+    h.auth(user).then((a) =>
+      r.app.inject({ method: 'POST', url: '/orders', headers: { ...a, 'idempotency-key': randomUUID() }, payload: { items, shippingAddress: address } }),
+    )
+
+  it('prices many orders from one fetch, with the rules’ free-shipping threshold and Jeju surcharge', async () => {
+    const r = await h.replica()
+    const fetchesBefore = h.shipping.ruleFetches()
+    const fees = []
+    for (const [price, address] of [[10_000, ADDRESS], [50_000, ADDRESS], [10_000, JEJU], [60_000, JEJU]] as const) {
+      const res = await order(r, [{ productId: h.addProduct(price), quantity: 1 }], address)
+      expect(res.statusCode).toBe(201)
+      fees.push((res.json() as OrderView).shippingFee)
+    }
+    expect(fees).toEqual([3_000, 0, 6_000, 3_000])
+    expect(h.shipping.ruleFetches() - fetchesBefore).toBe(1)
+  })
+
+  it('orders placed at once while no copy is held share one fetch', async () => {
+    const r = await h.replica()
+    const fetchesBefore = h.shipping.ruleFetches()
+    const answers = await Promise.all(Array.from({ length: 5 }, () => order(r)))
+    expect(answers.map((a) => a.statusCode)).toEqual([201, 201, 201, 201, 201])
+    expect(h.shipping.ruleFetches() - fetchesBefore).toBe(1)
+  })
+
+  it('past its time to live the held copy still prices while it is fetched again, and new rules price the orders after', async () => {
+    let clock = 1_000_000
+    const r = await h.replica({ feeRules: { ttlMs: 1_000, maxStaleMs: 60_000, now: () => clock } })
+    try {
+      expect((await order(r)).json().shippingFee).toBe(3_000)
+      h.shipping.rules = { ...h.shipping.rules, baseFee: 3_500 }
+      clock += 500 // within its time to live: the copy answers, shipping is not asked
+      const fetches = h.shipping.ruleFetches()
+      expect((await order(r)).json().shippingFee).toBe(3_000)
+      expect(h.shipping.ruleFetches()).toBe(fetches)
+      clock += 1_000 // past it: this order is priced from the held copy, and a fetch starts
+      expect((await order(r)).json().shippingFee).toBe(3_000)
+      await eventually(() => expect(h.shipping.ruleFetches()).toBe(fetches + 1))
+      await eventually(async () => expect((await order(r)).json().shippingFee).toBe(3_500))
+    } finally {
+      h.shipping.rules = STAND_IN_FEE_RULES
+    }
+  })
+
+  it('while shipping is down, a copy up to its maximum age prices orders; an older one does not', async () => {
+    let clock = 2_000_000
+    const r = await h.replica({ feeRules: { ttlMs: 1_000, maxStaleMs: 10_000, now: () => clock } })
+    expect((await order(r)).statusCode).toBe(201)
+    h.shipping.mode = 'down'
+    try {
+      clock += 5_000
+      const stale = await order(r)
+      expect(stale.statusCode).toBe(201)
+      expect(stale.json().shippingFee).toBe(3_000)
+      clock += 10_000
+      const tooOld = await order(r)
+      expect(tooOld.statusCode).toBe(503)
+      expect(tooOld.json().code).toBe('upstream_unavailable')
+    } finally {
+      h.shipping.mode = 'ok'
+    }
+    expect((await order(r)).statusCode).toBe(201)
+  })
+
+  it('rules that do not have the contract’s shape fail the order instead of pricing it', async () => {
+    const r = await h.replica()
+    h.shipping.rules = { baseFee: '3000' } as unknown as FeeRules
+    try {
+      const res = await order(r)
+      // An upstream outside its contract is our fault to fix, as with product: a 500 without detail.
+      expect(res.statusCode).toBe(500)
+      expect(res.json().code).toBe('internal')
+      const orderId = (h.product.reservations().at(-1)?.body as { orderId: string }).orderId
+      expect(h.product.releases()).toContain(orderId)
+    } finally {
+      h.shipping.rules = STAND_IN_FEE_RULES
+    }
   })
 })

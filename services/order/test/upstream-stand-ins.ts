@@ -1,3 +1,4 @@
+import type { FeeRules } from '@shop/contracts/shipping'
 import { randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -142,11 +143,23 @@ export async function productStandIn(): Promise<ProductStandIn> {
   })
 }
 
-/** The shipping service's fee quote: 3,000 KRW, free from 50,000, +3,000 for Jeju. */
-export async function shippingStandIn(): Promise<StandIn<ShippingMode>> {
+/** The shipping service's fee rules (GET /internal/fee-rules): 3,000 KRW, free from 50,000, +3,000 for Jeju. */
+export const STAND_IN_FEE_RULES: FeeRules = {
+  baseFee: 3000,
+  freeFrom: 50_000,
+  surcharges: [{ kind: 'jeju', amount: 3000, ranges: [{ from: '63000', to: '63644' }] }],
+}
+
+export interface ShippingStandIn extends StandIn<ShippingMode> {
+  /** What the next GET /internal/fee-rules answers. */
+  rules: FeeRules
+  ruleFetches(): number
+}
+
+export async function shippingStandIn(): Promise<ShippingStandIn> {
   const calls: Call[] = []
-  const self = { mode: 'ok' as ShippingMode }
-  const { url, close } = await listen((req, res, body) => {
+  const self = { mode: 'ok' as ShippingMode, rules: STAND_IN_FEE_RULES }
+  const { url, close } = await listen((req, res) => {
     if (self.mode === 'down') {
       req.socket.destroy()
       return
@@ -155,12 +168,8 @@ export async function shippingStandIn(): Promise<StandIn<ShippingMode>> {
       problem(res, 503, 'upstream_unavailable', 'Upstream unavailable', 'fee rules are not available right now')
       return
     }
-    const { subtotal, postalCode } = body as { subtotal: number; postalCode: string }
-    const breakdown = [{ kind: 'base', amount: 3000 }]
-    if (subtotal >= 50_000) breakdown.push({ kind: 'free_shipping', amount: -3000 })
-    const code = Number(postalCode)
-    if (code >= 63000 && code <= 63644) breakdown.push({ kind: 'jeju', amount: 3000 })
-    json(res, 200, { fee: breakdown.reduce((a, l) => a + l.amount, 0), currency: 'KRW', breakdown })
+    if (req.method === 'GET' && req.url === '/internal/fee-rules') json(res, 200, self.rules)
+    else problem(res, 404, 'not_found', 'Not found', `no ${req.method} ${req.url} here`)
   }, calls)
-  return Object.assign(self, { url, calls, close })
+  return Object.assign(self, { url, calls, close, ruleFetches: () => calls.filter((c) => c.path === '/internal/fee-rules').length })
 }

@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { type FeeRules, quoteFromRules } from '@shop/contracts/shipping'
 import { ConfigError } from '@shop/platform/config'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadShippingSettings } from '../src/config.ts'
@@ -59,6 +60,23 @@ describe('POST /shipping/quote', () => {
     expect(res.headers['content-type']).toContain('application/problem+json')
     expect(res.json()).toMatchObject({ code: 'validation_failed', status: 400 })
     expect(res.json().errors.map((e: { path: string }) => e.path)).toContain(path)
+  })
+})
+
+describe('GET /internal/fee-rules', () => {
+  it('gives the rules in force, and a quote computed from them is the quote shipping answers', async () => {
+    const res = await h.app.inject({ url: '/internal/fee-rules' })
+    expect(res.statusCode).toBe(200)
+    const rules = res.json() as FeeRules
+    expect(rules).toEqual(h.shipping.feeRules)
+    for (const body of [
+      { subtotal: 49_999, postalCode: '06236' },
+      { subtotal: 50_000, postalCode: '63100' },
+      { subtotal: 10_000, postalCode: '40200' },
+      { subtotal: 60_000, postalCode: '58800' },
+    ]) {
+      expect(quoteFromRules(rules, body)).toEqual((await quote(body)).json())
+    }
   })
 })
 

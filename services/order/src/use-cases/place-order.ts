@@ -14,7 +14,6 @@ import { checkRequestedItems, priceLines, subtotalOf } from '../domain/pricing.t
 import { capBreaches, capEnabled, PurchaseLimitExceeded } from '../domain/purchase-cap.ts'
 import { invalidItems, UpstreamContractBroken } from '../order.errors.ts'
 import { releaseStock, reserveStock } from '../upstream/product.client.ts'
-import { quoteShipping } from '../upstream/shipping.client.ts'
 
 /** Who is ordering, and what to forward upstream so their calls carry the same identity and request id. */
 export interface Caller {
@@ -56,8 +55,8 @@ async function enforcePurchaseCap(ctx: OrderContext, userId: string, items: Plac
 
 /**
  * POST /orders: reserve every line at product (prices come from its answer, never from
- * the client), ask shipping for the fee, then in ONE statement (one transaction) insert
- * the order (PENDING_PAYMENT until the payment window closes), its lines, its history,
+ * the client), price the shipping fee from the copy of shipping's fee rules (no call to
+ * shipping per order), then in ONE statement (one transaction) insert the order (PENDING_PAYMENT until the payment window closes), its lines, its history,
  * the order.created event and, under an Idempotency-Key `claim`, the key's answer (so a
  * retry can never place a second order for a key whose first one committed). If anything
  * fails after the reservation, it is released: the purchase cap's locked check too (it
@@ -88,7 +87,7 @@ export async function placeOrder(ctx: OrderContext, caller: Caller, body: PlaceO
   try {
     const lines = priceLines(body.items, reservation.items)
     const subtotal = subtotalOf(lines)
-    const quote = await quoteShipping(ctx.shipping, { subtotal, postalCode: body.shippingAddress.postalCode }, headers)
+    const quote = await ctx.fees.quote({ subtotal, postalCode: body.shippingAddress.postalCode }, headers)
     const address = body.shippingAddress
     // One ciphertext serves the row and the event: both are sealed with the shared keyring.
     const sealed = ctx.cipher.encryptJson(address)

@@ -1,44 +1,14 @@
 import { ValidationFailed } from '@shop/platform/errors'
-import type { FeeLine, ShippingQuote } from '@shop/contracts/shipping'
-import { type Static, Type } from '@sinclair/typebox'
+import { FeeRules, PostalRange, quoteFromRules, type ShippingQuote, Surcharge, surchargeFor } from '@shop/contracts/shipping'
 
 /**
  * Shipping fee rules (배송비). The rules are data: the defaults below, or a JSON file
- * named by SHIPPING_FEE_RULES with the same shape.
- *
- * The rule: fee = base fee, waived when the subtotal reaches `freeFrom`, plus the
- * surcharge of the first surcharge area whose postal-code range holds the address.
- * The surcharge is charged even when the base fee is waived: free shipping covers the
- * mainland delivery, not the ferry or flight to Jeju or an island (as Korean shops do).
+ * named by SHIPPING_FEE_RULES with the same shape. Their shape and the computation are
+ * in @shop/contracts/shipping (FeeRules, quoteFromRules): the order service prices an
+ * order from a copy of these rules with the same function.
  */
 
-const Code = Type.String({ pattern: '^[0-9]{5}$' })
-
-export const PostalRange = Type.Object(
-  { from: Code, to: Code, area: Type.Optional(Type.String()) },
-  { additionalProperties: false },
-)
-
-export const Surcharge = Type.Object(
-  {
-    kind: Type.String({ minLength: 1 }),
-    amount: Type.Integer({ minimum: 0 }),
-    ranges: Type.Array(PostalRange, { minItems: 1 }),
-  },
-  { additionalProperties: false },
-)
-
-export const FeeRules = Type.Object(
-  {
-    baseFee: Type.Integer({ minimum: 0 }),
-    freeFrom: Type.Integer({ minimum: 0 }),
-    // Checked in order; the first area that matches applies, so Jeju comes before the
-    // island list (Jeju's own islands, 우도 and 추자도, are in its range).
-    surcharges: Type.Array(Surcharge),
-  },
-  { additionalProperties: false },
-)
-export type FeeRules = Static<typeof FeeRules>
+export { FeeRules, PostalRange, Surcharge, surchargeFor }
 
 const r = (from: string, to: string, area: string) => ({ from, to, area })
 
@@ -96,25 +66,7 @@ export function quoteFee(rules: FeeRules, input: { subtotal: number; postalCode:
   }
   if (problems.length) throw new ValidationFailed(problems)
 
-  const breakdown: FeeLine[] = [{ kind: 'base', amount: rules.baseFee }]
-  if (input.subtotal >= rules.freeFrom && rules.baseFee > 0) {
-    breakdown.push({ kind: 'free_shipping', amount: -rules.baseFee })
-  }
-  const surcharge = surchargeFor(rules, input.postalCode)
-  if (surcharge) breakdown.push({ kind: surcharge.kind, amount: surcharge.amount })
-  const fee = breakdown.reduce((sum, line) => sum + line.amount, 0)
-  return { fee, currency: 'KRW', breakdown, ...(rules.baseFee > 0 ? { freeFrom: rules.freeFrom } : {}) }
-}
-
-/** The surcharge area a postal code falls in, if any (first match wins). */
-export function surchargeFor(rules: FeeRules, postalCode: string): { kind: string; amount: number } | undefined {
-  // Same-length digit strings compare like the numbers they spell, leading zeros included.
-  for (const s of rules.surcharges) {
-    if (s.ranges.some((range) => range.from <= postalCode && postalCode <= range.to)) {
-      return { kind: s.kind, amount: s.amount }
-    }
-  }
-  return undefined
+  return quoteFromRules(rules, input)
 }
 
 /** Problems with a rules object beyond its schema (ranges written backwards); empty when fine. */

@@ -1,9 +1,9 @@
 import { ShippingQuote, ShippingQuoteRequest } from '@shop/contracts/shipping'
 import { type App, problemResponses } from '@shop/platform/server'
 import type { Shipping } from '../context.ts'
-import { quoteFee } from '../domain/fee-rules.ts'
+import { FeeRules, quoteFee } from '../domain/fee-rules.ts'
 
-/** POST /shipping/quote: the fee for a subtotal and postal code; public (the order service calls it too). */
+/** POST /shipping/quote: the fee for a subtotal and postal code; public (the storefront's cart preview). */
 export function shippingRoutes(app: App, s: Shipping): void {
   app.post(
     '/shipping/quote',
@@ -16,5 +16,13 @@ export function shippingRoutes(app: App, s: Shipping): void {
       },
     },
     async (req) => quoteFee(s.feeRules, req.body),
+  )
+
+  // Service to service (the gateway routes no /internal path): the rules the quote above
+  // applies, which the order service copies to price orders without a call per order.
+  app.get(
+    '/internal/fee-rules',
+    { schema: { tags: ['internal'], summary: 'The shipping fee rules in force', response: { 200: FeeRules } } },
+    async () => s.feeRules,
   )
 }
