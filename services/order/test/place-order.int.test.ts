@@ -319,8 +319,8 @@ describe("the copy of shipping's fee rules", () => {
       expect(h.shipping.ruleFetches()).toBe(fetches)
       clock += 1_000 // past it: this order is priced from the held copy, and a fetch starts
       expect((await order(r)).json().shippingFee).toBe(3_000)
-      await eventually(() => expect(h.shipping.ruleFetches()).toBe(fetches + 1))
-      await eventually(async () => expect((await order(r)).json().shippingFee).toBe(3_500))
+      await eventually(() => h.shipping.ruleFetches() === fetches + 1)
+      await eventually(async () => (await order(r)).json().shippingFee === 3_500)
     } finally {
       h.shipping.rules = STAND_IN_FEE_RULES
     }
@@ -344,6 +344,31 @@ describe("the copy of shipping's fee rules", () => {
       h.shipping.mode = 'ok'
     }
     expect((await order(r)).statusCode).toBe(201)
+  })
+
+  it('after a refresh failed, the orders of the next second do not ask a failing shipping again', async () => {
+    let clock = 3_000_000
+    const r = await h.replica({ feeRules: { ttlMs: 1_000, maxStaleMs: 60_000, now: () => clock } })
+    expect((await order(r)).statusCode).toBe(201)
+    h.shipping.mode = 'failing'
+    try {
+      clock += 2_000
+      expect((await order(r)).statusCode).toBe(201)
+      // the background refresh and its retries are over once shipping hears nothing more for a while
+      await eventually(async () => {
+        const n = h.shipping.ruleFetches()
+        await new Promise((done) => setTimeout(done, 150))
+        return h.shipping.ruleFetches() === n
+      })
+      const afterFailure = h.shipping.ruleFetches()
+      for (let i = 0; i < 3; i++) expect((await order(r)).statusCode).toBe(201)
+      expect(h.shipping.ruleFetches()).toBe(afterFailure)
+      clock += 1_000
+      expect((await order(r)).statusCode).toBe(201)
+      await eventually(() => h.shipping.ruleFetches() > afterFailure)
+    } finally {
+      h.shipping.mode = 'ok'
+    }
   })
 
   it('rules that do not have the contract’s shape fail the order instead of pricing it', async () => {

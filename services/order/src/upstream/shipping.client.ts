@@ -18,6 +18,7 @@ import { UpstreamContractBroken } from '../order.errors.ts'
  */
 
 const rulesCheck = TypeCompiler.Compile(FeeRules)
+const RETRY_AFTER_FAILURE_MS = 1_000
 
 export interface ShippingFeesOptions {
   /** How long a fetched copy is used without asking again (default 30 s). */
@@ -39,6 +40,8 @@ export function createShippingFees(shipping: ServiceClient, opts: ShippingFeesOp
   const now = opts.now ?? Date.now
   let held: { rules: FeeRules; at: number } | undefined
   let fetching: Promise<FeeRules> | undefined
+  /** When a background refresh last failed: the next one waits a second, not the next order. */
+  let failedAt = -Infinity
 
   // One fetch at a time: the orders that need the rules meanwhile share it.
   const fetchRules = (headers: Record<string, string>): Promise<FeeRules> =>
@@ -56,9 +59,12 @@ export function createShippingFees(shipping: ServiceClient, opts: ShippingFeesOp
     const age = held ? now() - held.at : Infinity
     if (held && age < ttlMs) return held.rules
     if (held && age < maxStaleMs) {
-      fetchRules(headers).catch((err: unknown) =>
-        opts.logger?.warn({ err: (err as Error).message, ageMs: age }, 'shipping fee rules could not be refreshed; the held copy still prices orders'),
-      )
+      if (now() - failedAt >= RETRY_AFTER_FAILURE_MS) {
+        fetchRules(headers).catch((err: unknown) => {
+          failedAt = now()
+          opts.logger?.warn({ err: (err as Error).message, ageMs: age }, 'shipping fee rules could not be refreshed; the held copy still prices orders')
+        })
+      }
       return held.rules
     }
     return fetchRules(headers)
