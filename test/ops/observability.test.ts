@@ -126,7 +126,7 @@ afterAll(async () => {
 })
 
 describe('traces', () => {
-  it('show one checkout as one trace: gateway → order → product, then shipping and payment via RabbitMQ → order, product and shipping, each under the right parent', async () => {
+  it('show one checkout as one trace: gateway → order → product, then shipping via RabbitMQ, payment asking order, → order, product and shipping, each under the right parent', async () => {
     const mine = () => spans.filter((s) => s.traceId === traceId)
     const find = (service: string, kind: string, name: RegExp) => mine().filter((s) => s.service === service && s.kind === kind && name.test(s.name))
     const one = (service: string, kind: string, name: RegExp) => {
@@ -138,7 +138,7 @@ describe('traces', () => {
     const expected: [string, string, RegExp][] = [
       ['gateway', 'SERVER', /^POST \/v1\/orders$/], ['gateway', 'SERVER', /^POST \/v1\/payments$/], ['order', 'SERVER', /^POST \/orders$/],
       ['product', 'SERVER', /^POST \/internal\/reservations$/], ['shipping', 'CONSUMER', /^order\.created process$/],
-      ['payment', 'CONSUMER', /^order\.created process$/], ['payment', 'SERVER', /^POST \/payments$/],
+      ['payment', 'SERVER', /^POST \/payments$/], ['order', 'SERVER', /^GET \/orders\/:id$/],
       ['shipping', 'CONSUMER', /^payment\.completed process$/], ['order', 'CONSUMER', /^payment\.completed process$/],
       ['product', 'CONSUMER', /^payment\.completed process$/],
     ]
@@ -149,8 +149,9 @@ describe('traces', () => {
     const reserved = one('product', 'SERVER', /^POST \/internal\/reservations$/)
     // The fee is priced from order's copy of shipping's rules; shipping learns of the order from order.created.
     const snapshotted = one('shipping', 'CONSUMER', /^order\.created process$/)
-    const prepared = one('payment', 'CONSUMER', /^order\.created process$/)
     const charged = one('payment', 'SERVER', /^POST \/payments$/)
+    // Payment makes the order's payment from the order service's answer, asked under the charge's span.
+    const orderRead = one('order', 'SERVER', /^GET \/orders\/:id$/)
     const shipped = one('shipping', 'CONSUMER', /^payment\.completed process$/)
     const orderPaid = one('order', 'CONSUMER', /^payment\.completed process$/)
     const stockCommitted = one('product', 'CONSUMER', /^payment\.completed process$/)
@@ -160,8 +161,9 @@ describe('traces', () => {
     expect(placed.parentSpanId).toBe(gwOrder.spanId)
     expect(reserved.parentSpanId).toBe(placed.spanId)
     expect(snapshotted.parentSpanId).toBe(placed.spanId)
-    expect(prepared.parentSpanId).toBe(placed.spanId)
     expect(charged.parentSpanId).toBe(gwPay.spanId)
+    expect(orderRead.parentSpanId).toBe(charged.spanId)
+    expect(find('payment', 'CONSUMER', /^order\.created process$/)).toEqual([])
     for (const consumer of [shipped, orderPaid, stockCommitted]) expect(consumer.parentSpanId).toBe(charged.spanId)
   })
 

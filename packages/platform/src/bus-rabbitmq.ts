@@ -1,5 +1,5 @@
 import amqp, { type Channel, type ChannelModel, type ConfirmChannel, type Message, type Options } from 'amqplib'
-import { assertValidEvent, type EventEnvelope } from '@shop/contracts'
+import { assertValidEvent, EVENT_TYPES, type EventEnvelope } from '@shop/contracts'
 import { checkSubscription, DEFAULT_MAX_ATTEMPTS, DEFAULT_PREFETCH, DEFAULT_RETRY_DELAYS_MS, errorMessage } from './events.ts'
 import { type MessagingLogger, processEvent, retryDelayMs, sameTypes, silentLogger } from './events.ts'
 import type { EventBus, SubscribeOptions, Subscription } from './ports.ts'
@@ -237,6 +237,9 @@ export async function createRabbitBus(opts: RabbitBusOptions): Promise<RabbitBus
     const deadLetterTo = { 'x-dead-letter-exchange': names.dlx, 'x-dead-letter-routing-key': service }
     await ch.assertQueue(queue, { durable: true, arguments: deadLetterTo })
     for (const type of sub.types) await ch.bindQueue(queue, names.exchange, type)
+    // The queue hears exactly the types handled: a binding an earlier version left (a type
+    // the service stopped consuming) would still fill it with messages only to be dropped.
+    for (const type of EVENT_TYPES) if (!sub.types.has(type)) await ch.unbindQueue(queue, names.exchange, type)
     await ch.assertQueue(names.dlq(service), { durable: true })
     await ch.bindQueue(names.dlq(service), names.dlx, service)
     const used = new Set(Array.from({ length: sub.maxAttempts - 1 }, (_, i) => retryDelayMs(delays, i + 1)))

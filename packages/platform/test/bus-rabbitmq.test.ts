@@ -11,7 +11,7 @@ const ok = await serverAvailable('rabbitmq')
 const productUpdated = () => createEvent('test', 'product.updated', { productId: randomUUID(), fields: ['price'] })
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 const DELAYS = [30, 60]
-const SERVICES = ['order', 'shipping', 'flaky', 'steady', 'billing', 'strict', 'slow', 'phoenix']
+const SERVICES = ['order', 'shipping', 'flaky', 'steady', 'billing', 'strict', 'slow', 'phoenix', 'retired']
 
 describe.runIf(ok)('RabbitMQ event bus', () => {
   const prefix = `${uniqueName('busrmq')}.`
@@ -193,6 +193,31 @@ describe.runIf(ok)('RabbitMQ event bus', () => {
     await eventually(() => got.length === 1)
     expect(got).toEqual([event.id])
     await sub.stop()
+  })
+
+  it('a type a service no longer handles is unbound from its queue when it subscribes without it', async () => {
+    const queue = bus.names.queue('retired')
+    const old = await bus.subscribe({ service: 'retired', types: ['product.updated', 'inventory.low'], handler: async () => {} })
+    await old.stop()
+    // The earlier version's binding routes product.updated to the queue while nobody consumes.
+    await bus.publish(productUpdated())
+    await eventually(async () => (await depth(queue)) === 1)
+    await ch.purgeQueue(queue)
+
+    const other = await createRabbitBus({ url: testAmqpUrl(), prefix, retryDelaysMs: DELAYS })
+    try {
+      const now = await other.subscribe({ service: 'retired', types: ['inventory.low'], handler: async () => {} })
+      await now.stop()
+    } finally {
+      await other.close()
+    }
+    await bus.publish(productUpdated())
+    await bus.publish(createEvent('test', 'inventory.low', { productId: randomUUID(), available: 1 }))
+    await eventually(async () => (await depth(queue)) === 1)
+    await sleep(200)
+    const msg = await ch.get(queue, { noAck: true })
+    expect(msg && msg.properties.type).toBe('inventory.low')
+    expect(await depth(queue)).toBe(0)
   })
 
   it('answers ping while connected and refuses once closed', async () => {

@@ -11,11 +11,6 @@ export const PaymentConfig = Type.Object({
   PG_TIMEOUT_MS: Env.int(3000, 1),
   /** How often the reconciler asks the PG about timed-out charges and retries pending refunds. */
   PG_RECONCILE_INTERVAL_MS: Env.int(5000, 50),
-  /**
-   * How long a POST /payments that finds its order's payment not prepared yet waits for
-   * this process's order.created handler before asking the order service.
-   */
-  ORDER_CREATED_WAIT_MS: Env.int(50, 0),
   PG_SIMULATOR_LATENCY_MS: Env.int(20),
   /** Share of charges the simulator declines at random (code simulated_failure). */
   PG_SIMULATOR_FAILURE_RATE: Rate(0),

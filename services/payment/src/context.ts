@@ -5,7 +5,6 @@ import type { Logger } from '@shop/platform/logger'
 import { Counter } from 'prom-client'
 import type { PaymentConfig } from './config.ts'
 import type { PaymentGatewayAdapter } from './domain/payment-gateway.ts'
-import { createPreparations, type Preparations } from './events/preparations.ts'
 import { createOrderDirectory, type OrderDirectory } from './gateways/order-service.ts'
 import { createPgClient, type PaymentGateway } from './gateways/pg-client.ts'
 import { createSimulatorGateway } from './gateways/simulator.gateway.ts'
@@ -19,10 +18,6 @@ export interface Payments {
   pg: PaymentGateway
   idempotency: IdempotencyStore
   orders: OrderDirectory
-  /** Payments this process's order.created handler has just prepared, for a POST /payments that came first. */
-  preparations: Preparations
-  /** How long a payment not prepared yet waits for its order.created (ORDER_CREATED_WAIT_MS). */
-  preparationWaitMs: number
   /** A PENDING attempt older than this is presumed abandoned (its process died mid-call) and is reconciled. */
   staleAttemptMs: number
   reconcileIntervalMs: number
@@ -69,8 +64,6 @@ export function createPayments(
     pg,
     idempotency: createIdempotencyStore(deps.pool),
     orders,
-    preparations: createPreparations(),
-    preparationWaitMs: cfg.ORDER_CREATED_WAIT_MS,
     staleAttemptMs: cfg.PG_TIMEOUT_MS * 2 + 10_000,
     reconcileIntervalMs: cfg.PG_RECONCILE_INTERVAL_MS,
     charges,

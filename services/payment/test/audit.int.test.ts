@@ -57,7 +57,7 @@ describe('GET /internal/audit (payment)', () => {
   })
 
   it('shows a prepared, a declined, a captured and a partly refunded payment with the simulator agreeing', async () => {
-    const prepared = await h.createOrder({ total: 5_000 })
+    const prepared = await h.createOrder({ total: 5_000, prepared: true })
     const declined = await paidOrder(6_000, 'tok_declined')
     const captured = await paidOrder(7_000)
     const refunded = await paidOrder(8_000)

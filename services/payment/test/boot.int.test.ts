@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto'
 import type { EventEnvelope } from '@shop/contracts'
 import { createMemoryBus } from '@shop/platform/bus-memory'
 import { createMemoryCache } from '@shop/platform/cache-memory'
-import { createEvent } from '@shop/platform/events'
 import { createLifecycle } from '@shop/platform/lifecycle'
 import { createLogger } from '@shop/platform/logger'
 import { loadSharedConfig, type Runtime, serviceUrls } from '@shop/platform/runtime'
@@ -10,7 +9,7 @@ import { createTestDatabase, eventually, type TestDatabase } from '@shop/platfor
 import { createTestIssuer, type JwksServer, serveJwks } from '@shop/platform/testing-auth'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { start } from '../src/main.ts'
-import { orderCreated } from './helpers.ts'
+import { startOrderServiceStandIn } from './helpers.ts'
 
 /** The composition root as main runs it: migrations, consumers, outbox relay, reconciler, HTTP. */
 
@@ -55,10 +54,11 @@ function runtime(env: Record<string, string>, issuer: { issuer: string; audience
 }
 
 describe('start(rt)', () => {
-  it('boots the service: order.created prepares, POST /payments charges, payment.completed reaches the bus', async () => {
+  it('boots the service: POST /payments makes the payment from the order service and charges it, payment.completed reaches the bus', async () => {
     const issuer = await createTestIssuer()
     jwks = await serveJwks(issuer.jwks)
-    const rt = runtime({ PG_SIMULATOR_LATENCY_MS: '0' }, issuer, jwks.url)
+    const orders = await startOrderServiceStandIn(issuer)
+    const rt = runtime({ PG_SIMULATOR_LATENCY_MS: '0', ORDER_URL: orders.url }, issuer, jwks.url)
     const published: EventEnvelope[] = []
     await rt.bus.subscribe({ service: 'order', types: ['payment.completed'], handler: async (e) => void published.push(e) })
     const { app } = await start(rt)
@@ -69,8 +69,7 @@ describe('start(rt)', () => {
 
       const orderId = randomUUID()
       const userId = randomUUID()
-      await rt.bus.publish(createEvent('order', 'order.created', orderCreated({ orderId, userId, total: 4_500 })))
-      await eventually(async () => (await db.pool.query('SELECT 1 FROM payments WHERE order_id = $1', [orderId])).rowCount === 1)
+      orders.orders.set(orderId, { id: orderId, userId, status: 'PENDING_PAYMENT', total: 4_500, expiresAt: new Date(Date.now() + 600_000).toISOString() })
 
       const res = await fetch(`${base}/payments`, {
         method: 'POST',
@@ -82,6 +81,7 @@ describe('start(rt)', () => {
       await eventually(() => published.some((e) => e.type === 'payment.completed' && (e.data as { orderId: string }).orderId === orderId))
     } finally {
       await rt.lifecycle.shutdown('test over')
+      await orders.close()
     }
   })
 

@@ -70,7 +70,7 @@ describe('the settlement and the key’s answer, one statement', () => {
   })
 
   it('an answer for a payment that is no longer PROCESSING writes nothing: attempt unanswered, key free again, no event', async () => {
-    const o = await h.createOrder()
+    const o = await h.createOrder({ prepared: true })
     const payment = await paymentOfOrder(h.db, o.orderId)
     const attempt = await startAttempt(h.db.pool, {
       paymentId: payment?.id as string,
@@ -95,7 +95,7 @@ describe('the settlement and the key’s answer, one statement', () => {
 
   it('the request and the reconciler learning the same answer at once: one settlement, one payment.completed, and the request answers the payment either way', async () => {
     for (let round = 0; round < 5; round++) {
-      const o = await h.createOrder()
+      const o = await h.createOrder({ prepared: true })
       const payment = await paymentOfOrder(h.db, o.orderId)
       const a = { paymentId: payment?.id as string, orderId: o.orderId, userId: o.userId, requestKey: `race-${round}`, method: 'card' as const, amount: o.total }
       const attempt = (await startAttempt(h.db.pool, a))!
@@ -127,8 +127,12 @@ describe('the key’s claim and the payment’s claim, one statement', () => {
     await h?.close()
   })
 
-  /** Ten claims racing, each in its own transaction held open until all have tried, with the keys `keyOf(i)`. */
-  async function raceClaims(o: { orderId: string; userId: string; total: number }, keyOf: (i: number) => string) {
+  /**
+   * Ten claims racing, each in its own transaction held open until all have tried, with the
+   * keys `keyOf(i)`; `payableUntil` as a request passes it when the order service called the
+   * order payable (the payment is then made by the claim when the order has none).
+   */
+  async function raceClaims(o: { orderId: string; userId: string; total: number }, keyOf: (i: number) => string, payableUntil: Date | null = null) {
     let arrived = 0
     let release: () => void = () => {}
     const allTried = new Promise<void>((resolve) => (release = resolve))
@@ -140,6 +144,7 @@ describe('the key’s claim and the payment’s claim, one statement', () => {
               client,
               { orderId: o.orderId, userId: o.userId, requestKey: `${o.userId}:${keyOf(i)}`, method: 'card', amount: o.total },
               [o.userId, keyOf(i), 'fingerprint', 60_000],
+              payableUntil,
             ),
           )
           if (++arrived === 10) setTimeout(release, 200)
@@ -151,7 +156,7 @@ describe('the key’s claim and the payment’s claim, one statement', () => {
   }
 
   it('of ten racing with the same key, one takes the key and the payment; the others change nothing', async () => {
-    const o = await h.createOrder()
+    const o = await h.createOrder({ prepared: true })
     const claims = await raceClaims(o, () => 'same-key')
     expect(claims.filter((c) => c.token !== null)).toHaveLength(1)
     expect(claims.filter((c) => c.attempt !== null)).toHaveLength(1)
@@ -162,7 +167,7 @@ describe('the key’s claim and the payment’s claim, one statement', () => {
   })
 
   it('of ten racing with different keys, each takes its key and exactly one the payment', async () => {
-    const o = await h.createOrder()
+    const o = await h.createOrder({ prepared: true })
     const claims = await raceClaims(o, (i) => `key-${i}`)
     expect(claims.filter((c) => c.token !== null)).toHaveLength(10)
     expect(claims.filter((c) => c.attempt !== null)).toHaveLength(1)
@@ -170,8 +175,54 @@ describe('the key’s claim and the payment’s claim, one statement', () => {
     expect(attempts.rows).toEqual([{ status: 'PENDING' }])
   })
 
-  it('a key another request holds claims no payment: the statement changes nothing', async () => {
+  it('of ten racing with different keys on an order with no payment yet, exactly one makes the payment, claimed, with its attempt', async () => {
     const o = await h.createOrder()
+    const claims = await raceClaims(o, (i) => `fresh-${i}`, new Date(Date.now() + 600_000))
+    expect(claims.filter((c) => c.token !== null)).toHaveLength(10)
+    const won = claims.filter((c) => c.attempt !== null)
+    expect(won).toHaveLength(1)
+    expect(won[0].attempt?.claimed).toMatchObject({ orderId: o.orderId, userId: o.userId, amount: o.total, status: 'PROCESSING', method: 'card' })
+    const { rows } = await h.db.pool.query('SELECT id, status FROM payments WHERE order_id = $1', [o.orderId])
+    expect(rows).toEqual([{ id: won[0].attempt?.paymentId, status: 'PROCESSING' }])
+    const attempts = await h.db.pool.query('SELECT a.status FROM payment_attempts a JOIN payments p ON p.id = a.payment_id WHERE p.order_id = $1', [o.orderId])
+    expect(attempts.rows).toEqual([{ status: 'PENDING' }])
+  })
+
+  it('of ten racing with the same key on an order with no payment yet, one takes the key and makes the payment; the others change nothing', async () => {
+    const o = await h.createOrder()
+    const claims = await raceClaims(o, () => 'fresh-same', new Date(Date.now() + 600_000))
+    expect(claims.filter((c) => c.token !== null)).toHaveLength(1)
+    expect(claims.find((c) => c.token)?.attempt).not.toBeNull()
+    expect(claims.filter((c) => c.attempt !== null)).toHaveLength(1)
+    const { rows } = await h.db.pool.query('SELECT status FROM payments WHERE order_id = $1', [o.orderId])
+    expect(rows).toEqual([{ status: 'PROCESSING' }])
+  })
+
+  it('a claim makes no payment without the order service’s word, nor past the deadline it gave, nor over a cancelled order’s record', async () => {
+    const claimFresh = (o: { orderId: string; userId: string; total: number }, payableUntil: Date | null) =>
+      claimKeyAndStartAttempt(
+        h.db.pool,
+        { orderId: o.orderId, userId: o.userId, requestKey: `${o.userId}:k`, method: 'card', amount: o.total },
+        [o.userId, randomUUID(), 'fingerprint', 60_000],
+        payableUntil,
+      )
+    const unvouched = await h.createOrder()
+    expect(await claimFresh(unvouched, null)).toEqual({ token: expect.any(String), attempt: null, found: undefined })
+    const expired = await h.createOrder()
+    expect(await claimFresh(expired, new Date(Date.now() - 1000))).toEqual({ token: expect.any(String), attempt: null, found: undefined })
+    expect(await paymentOfOrder(h.db, unvouched.orderId)).toBeUndefined()
+    expect(await paymentOfOrder(h.db, expired.orderId)).toBeUndefined()
+
+    const cancelled = await h.createOrder()
+    await h.deliver('order.cancelled', { orderId: cancelled.orderId, userId: cancelled.userId, reason: 'customer_request', previousStatus: 'PENDING_PAYMENT' })
+    const claim = await claimFresh(cancelled, new Date(Date.now() + 600_000))
+    expect(claim).toMatchObject({ token: expect.any(String), attempt: null, found: { payment: { status: 'CANCELLED' } } })
+    const attempts = await h.db.pool.query('SELECT a.id FROM payment_attempts a JOIN payments p ON p.id = a.payment_id WHERE p.order_id = $1', [cancelled.orderId])
+    expect(attempts.rows).toEqual([])
+  })
+
+  it('a key another request holds claims no payment and makes none: the statement changes nothing', async () => {
+    const o = await h.createOrder({ prepared: true })
     const payBody = body(o.orderId, o.total)
     const fingerprint = requestFingerprint({ method: 'POST', path: '/payments', body: payBody })
     await h.db.pool.query(
@@ -182,6 +233,7 @@ describe('the key’s claim and the payment’s claim, one statement', () => {
       h.db.pool,
       { orderId: o.orderId, userId: o.userId, requestKey: `${o.userId}:held`, method: 'card', amount: o.total },
       [o.userId, 'held', fingerprint, 60_000],
+      new Date(Date.now() + 600_000),
     )
     expect(claimed).toEqual({ token: null, attempt: null })
     expect((await paymentOfOrder(h.db, o.orderId))?.status).toBe('READY')
@@ -189,7 +241,7 @@ describe('the key’s claim and the payment’s claim, one statement', () => {
     expect(attempts.rows).toEqual([])
   })
 
-  it('with the key but not the payment, the statement tells what it saw: the payment and this request’s latest attempt, or nothing when it is not prepared', async () => {
+  it('with the key but not the payment, the statement tells what it saw: the payment and this request’s latest attempt, or nothing when there is none', async () => {
     const o = await h.createOrder()
     const paid = await h.pay(o.token, body(o.orderId, o.total), 'paid-key')
     expect(paid.json()).toMatchObject({ status: 'COMPLETED' })
@@ -198,6 +250,7 @@ describe('the key’s claim and the payment’s claim, one statement', () => {
         h.db.pool,
         { orderId, userId: o.userId, requestKey: `${o.userId}:paid-key`, method: 'card', amount: o.total },
         [o.userId, key, 'fingerprint', 60_000],
+        null,
       )
     const again = await claimWith(o.orderId, randomUUID())
     expect(again).toMatchObject({ token: expect.any(String), attempt: null, found: { payment: { id: paid.json().id, status: 'COMPLETED' }, ownAttempt: 'APPROVED' } })

@@ -4,7 +4,7 @@ import { withTransaction } from '@shop/platform/db'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startAttempt } from '../src/data/attempt.repository.ts'
 import { settleCharge } from '../src/use-cases/settle-charge.ts'
-import { orderCreated, type PaymentHarness, paymentOfOrder, startPayments } from './helpers.ts'
+import { orderCreated, type PaymentHarness, paymentOfOrder, type StandInOrder, startPayments } from './helpers.ts'
 
 let h: PaymentHarness
 
@@ -18,16 +18,17 @@ afterAll(async () => {
 
 const body = (orderId: string, amount: number, paymentToken = 'tok_success') => ({ orderId, amount, method: 'card', paymentToken })
 
-describe('preparing payments from order.created', () => {
-  it('order.created prepares one READY payment for the order total, and a duplicate event changes nothing', async () => {
-    const orderId = randomUUID()
-    const userId = randomUUID()
-    const event = await h.deliver('order.created', orderCreated({ orderId, userId, total: 31_000 }))
-    await h.deliver('order.created', orderCreated({ orderId, userId, total: 31_000 }), { id: event.id })
-    // A second event (another id) for the same order must not prepare a second payment either.
-    await h.deliver('order.created', orderCreated({ orderId, userId, total: 31_000 }))
-    const { rows } = await h.db.pool.query('SELECT status, amount, user_id FROM payments WHERE order_id = $1', [orderId])
-    expect(rows).toEqual([{ status: 'READY', amount: 31_000, user_id: userId }])
+describe('where an order’s payment comes from', () => {
+  it('not from order.created (not consumed): the first POST /payments makes it from the order service’s answer, asked with the caller’s token', async () => {
+    const o = await h.createOrder({ total: 31_000 })
+    await h.deliver('order.created', orderCreated({ orderId: o.orderId, userId: o.userId, total: 31_000 }))
+    expect(await paymentOfOrder(h.db, o.orderId)).toBeUndefined()
+    const res = await h.pay(o.token, body(o.orderId, 31_000))
+    expect(res.statusCode).toBe(201)
+    expect(res.json()).toMatchObject({ orderId: o.orderId, userId: o.userId, amount: 31_000, status: 'COMPLETED' })
+    expect(h.orderService.seen.filter((r) => r.path === `/orders/${o.orderId}`).map((r) => r.headers.authorization)).toEqual([`Bearer ${o.token}`])
+    const { rows } = await h.db.pool.query('SELECT status, amount, user_id FROM payments WHERE order_id = $1', [o.orderId])
+    expect(rows).toEqual([{ status: 'COMPLETED', amount: 31_000, user_id: o.userId }])
   })
 })
 
@@ -133,14 +134,17 @@ describe('POST /payments', () => {
     expect(await h.charges(o.orderId)).toBe(0)
   })
 
-  it('an amount other than the order total is 422 amount_mismatch and charges nothing', async () => {
+  it('an amount other than the order total is 422 amount_mismatch and charges nothing; the right amount then pays', async () => {
     const o = await h.createOrder({ total: 10_000 })
     const res = await h.pay(o.token, body(o.orderId, 9_999))
     expect(res.statusCode).toBe(422)
     expect(res.headers['content-type']).toMatch(/application\/problem\+json/)
     expect(res.json().code).toBe('amount_mismatch')
     expect(await h.charges(o.orderId)).toBe(0)
-    expect((await paymentOfOrder(h.db, o.orderId))?.status).toBe('READY')
+    const { rows } = await h.db.pool.query('SELECT status, amount FROM payments WHERE order_id = $1', [o.orderId])
+    expect(rows).toEqual([{ status: 'READY', amount: 10_000 }])
+    expect((await h.pay(o.token, body(o.orderId, 10_000))).json()).toMatchObject({ status: 'COMPLETED', amount: 10_000 })
+    expect(await h.charges(o.orderId)).toBe(1)
   })
 
   it("another user's order is 404, as is an order nobody knows", async () => {
@@ -152,7 +156,7 @@ describe('POST /payments', () => {
     expect(await h.charges(o.orderId)).toBe(0)
   })
 
-  it('a CANCELLED payment is 409 invalid_state', async () => {
+  it('an order whose order.cancelled came first is 409 invalid_state, even while the order service still says PENDING_PAYMENT', async () => {
     const o = await h.createOrder()
     await h.deliver('order.cancelled', { orderId: o.orderId, userId: o.userId, reason: 'customer_request', previousStatus: 'PENDING_PAYMENT' })
     const res = await h.pay(o.token, body(o.orderId, o.total))
@@ -175,6 +179,51 @@ describe('POST /payments', () => {
     const res = await h.pay(o.token, body(o.orderId, o.total))
     expect(res.statusCode).toBe(409)
     expect(res.json().detail).toMatch(/deadline/)
+    expect(await h.charges(o.orderId)).toBe(0)
+  })
+
+  it('an order the order service no longer calls PENDING_PAYMENT is 409 invalid_state, and no payment is made', async () => {
+    const o = await h.createOrder()
+    h.orderService.orders.set(o.orderId, { ...(h.orderService.orders.get(o.orderId) as StandInOrder), status: 'CANCELLED' })
+    const res = await h.pay(o.token, body(o.orderId, o.total))
+    expect(res.statusCode).toBe(409)
+    expect(res.json().code).toBe('invalid_state')
+    expect(await paymentOfOrder(h.db, o.orderId)).toBeUndefined()
+  })
+
+  it('while the order service cannot answer: a payment on record (a declined card) is paid again; an order without one is 503 and nothing is kept', async () => {
+    const declined = await h.createOrder()
+    expect((await h.pay(declined.token, body(declined.orderId, declined.total, 'tok_declined'))).json()).toMatchObject({ status: 'FAILED' })
+    const fresh = await h.createOrder()
+    h.orderService.failWith = 503
+    try {
+      const again = await h.pay(declined.token, body(declined.orderId, declined.total))
+      expect(again.statusCode).toBe(201)
+      expect(again.json()).toMatchObject({ status: 'COMPLETED' })
+      const key = randomUUID()
+      const unknown = await h.pay(fresh.token, body(fresh.orderId, fresh.total), key)
+      expect(unknown.statusCode).toBe(503)
+      expect(unknown.headers['content-type']).toMatch(/application\/problem\+json/)
+      expect(unknown.json().code).toBe('upstream_unavailable')
+      expect(await paymentOfOrder(h.db, fresh.orderId)).toBeUndefined()
+      h.orderService.failWith = null
+      // The same key, once the order service answers again: nothing was kept under it.
+      expect((await h.pay(fresh.token, body(fresh.orderId, fresh.total), key)).json()).toMatchObject({ status: 'COMPLETED' })
+    } finally {
+      h.orderService.failWith = null
+    }
+    expect(await h.charges(declined.orderId)).toBe(1)
+    expect(await h.charges(fresh.orderId)).toBe(1)
+  })
+
+  it('ten requests with different keys for a new order at once: one charge, one payment', async () => {
+    const o = await h.createOrder()
+    const answers = await Promise.all(Array.from({ length: 10 }, () => h.pay(o.token, body(o.orderId, o.total))))
+    const outcomes = answers.map((r) => `${r.statusCode} ${r.statusCode === 201 ? r.json().status : r.json().code}`).sort()
+    expect(outcomes).toEqual(['201 COMPLETED', ...Array.from({ length: 9 }, () => '409 invalid_state')])
+    expect(await h.charges(o.orderId)).toBe(1)
+    const { rows } = await h.db.pool.query('SELECT status FROM payments WHERE order_id = $1', [o.orderId])
+    expect(rows).toEqual([{ status: 'COMPLETED' }])
   })
 
   it('without an Idempotency-Key, without a token, or with unknown fields the request is refused', async () => {
@@ -199,7 +248,7 @@ describe('POST /payments', () => {
 
 describe('claiming a payment for a charge', () => {
   it('of ten claims racing on one READY payment, each in its own transaction, exactly one wins and starts an attempt', async () => {
-    const o = await h.createOrder()
+    const o = await h.createOrder({ prepared: true })
     const payment = await paymentOfOrder(h.db, o.orderId)
     const id = payment?.id as string
     // Each transaction holds its claim until all have tried, so none can see another's outcome first.
@@ -228,7 +277,7 @@ describe('claiming a payment for a charge', () => {
 describe('settling a charge', () => {
   /** A prepared order whose payment has one charge attempt started under `requestKey`. */
   async function orderWithAttempt(requestKey: string) {
-    const o = await h.createOrder()
+    const o = await h.createOrder({ prepared: true })
     const payment = await paymentOfOrder(h.db, o.orderId)
     const attempt = await startAttempt(h.db.pool, {
       paymentId: payment?.id as string,

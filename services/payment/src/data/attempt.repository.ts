@@ -61,19 +61,30 @@ export async function startAttempt(
 }
 
 const FOR_ORDER = 'order_id = $2 AND user_id = $7 AND amount = $6'
-const START_ATTEMPT_FOR_ORDER = prepared(startAttemptSql(FOR_ORDER))
 /**
  * startAttempt's claim of the order's payment, made only with the Idempotency-Key's claim
  * (k): with it, the claimed payment (claimed true), or else the order's payment as it was
  * and the status of this request's latest attempt on it, as findPaymentForRequest reads
- * them; without it, no row.
+ * them; without it, no row. An order with no payment yet gets one (`fresh`, $12–$13),
+ * inserted already PROCESSING with the attempt, when the caller vouches that the order
+ * service calls it payable by this user for this amount until $13 (null: insert nothing).
+ * A row that already exists, or is inserted by a concurrent claim meanwhile, is never
+ * inserted again (ON CONFLICT DO NOTHING) and only `updated` can claim it; a row this
+ * statement's snapshot does not see is claimed by neither, and the caller reads afresh.
  */
 const CLAIM_KEY_AND_START_ATTEMPT = prepared(`
   WITH k AS (${idempotencyClaim(8)}),
-  claimed AS (
+  fresh AS (
+    INSERT INTO payments (id, order_id, user_id, amount, status, method, expires_at)
+    SELECT $12::uuid, $2::uuid, $7::uuid, $6::bigint, 'PROCESSING', $5::text, $13::timestamptz
+      FROM k WHERE $13::timestamptz > now()
+    ON CONFLICT (order_id) DO NOTHING
+    RETURNING ${PAYMENT_COLUMNS}),
+  updated AS (
     UPDATE payments SET status = 'PROCESSING', method = $5, updated_at = now()
      WHERE ${FOR_ORDER} AND status IN ('READY', 'FAILED') AND expires_at > now() AND EXISTS (SELECT 1 FROM k)
     RETURNING ${PAYMENT_COLUMNS}),
+  claimed AS (SELECT * FROM fresh UNION ALL SELECT * FROM updated),
   attempt AS (
     INSERT INTO payment_attempts (id, payment_id, pg_key, request_key, method, amount, status)
     SELECT $1, id, $3, $4, $5, $6, 'PENDING' FROM claimed)
@@ -97,40 +108,32 @@ function attemptForOrder(id: string, pgKey: string, a: ForOrder, claimed: Paymen
   return claimed?.id ? { id, paymentId: claimed.id, ...a, pgKey, status: 'PENDING', claimed } : null
 }
 
-/**
- * startAttempt for the usual request, straight from what it names: the order's payment,
- * when it belongs to the user, is for exactly this amount and is payable. Null when any
- * of that does not hold (nothing changed); the caller then finds out which.
- */
-export async function startAttemptForOrder(db: Queryable, a: ForOrder): Promise<StartedAttempt | null> {
-  const id = randomUUID()
-  const pgKey = `charge-${id}`
-  const { rows } = await db.query<PaymentRow>(START_ATTEMPT_FOR_ORDER([id, a.orderId, pgKey, a.requestKey, a.method, a.amount, a.userId]))
-  return attemptForOrder(id, pgKey, a, rows[0])
-}
-
 /** What the claim of the key and the payment found when it could not claim the payment. */
 export type OrderPaymentState = { payment: PaymentRow; ownAttempt: AttemptStatus | null } | undefined
 
 /**
- * startAttemptForOrder in the statement that claims the request's Idempotency-Key
- * (`claimRow`, an IdempotencyStore's ClaimingStatement parameters): the payment is
- * claimed only by the request that took the key, so a duplicate of it claims nothing
- * and waits for its answer. `token` is null when the key was not taken (nothing changed).
- * With the key, `attempt` is the attempt started, or null when the payment could not be
- * claimed; then `found` is the order's payment as the statement saw it (undefined when
- * it is not prepared yet) and this request's latest attempt on it, so the caller need
- * not read them again.
+ * startAttempt for the usual request, straight from what it names: the order's payment,
+ * when it belongs to the user, is for exactly this amount and is payable. It runs in the
+ * statement that claims the request's Idempotency-Key (`claimRow`, an IdempotencyStore's
+ * ClaimingStatement parameters): the payment is claimed only by the request that took
+ * the key, so a duplicate of it claims nothing and waits for its answer. `token` is null
+ * when the key was not taken (nothing changed). `payableUntil` is the order's deadline
+ * when the order service has just called it payable by this user for exactly this amount
+ * (a payment is then created claimed if the order has none), else null. With the key,
+ * `attempt` is the attempt started, or null when the payment could not be claimed; then
+ * `found` is the order's payment as the statement saw it (undefined when it saw none)
+ * and this request's latest attempt on it, so the caller need not read them again.
  */
 export async function claimKeyAndStartAttempt(
   db: Queryable,
   a: ForOrder,
   claimRow: unknown[],
+  payableUntil: Date | null,
 ): Promise<{ token: string | null; attempt: StartedAttempt | null; found: OrderPaymentState }> {
   const id = randomUUID()
   const pgKey = `charge-${id}`
   const { rows } = await db.query<PaymentRow & { token: string; claimed: boolean | null; ownAttempt: AttemptStatus | null }>(
-    CLAIM_KEY_AND_START_ATTEMPT([id, a.orderId, pgKey, a.requestKey, a.method, a.amount, a.userId, ...claimRow]),
+    CLAIM_KEY_AND_START_ATTEMPT([id, a.orderId, pgKey, a.requestKey, a.method, a.amount, a.userId, ...claimRow, randomUUID(), payableUntil]),
   )
   if (!rows[0]) return { token: null, attempt: null, found: undefined }
   const { token, claimed, ownAttempt, ...payment } = rows[0]

@@ -40,8 +40,8 @@ export interface PreparedOrder {
 /**
  * The upsert that prepares an order's READY payment unless it has one, its values
  * (preparedValues) from `$first` on, written only if `from` (a FROM item) has a row. An
- * order first known to us as cancelled (order.cancelled overtook order.created) keeps
- * its CANCELLED status and only learns its amount and deadline.
+ * order first known to us as cancelled (its order.cancelled came before any payment
+ * request) keeps its CANCELLED status and only learns its amount and deadline.
  */
 function preparePayment(first: number, from: string): string {
   const [id, orderId, userId, amount, expiresAt] = [0, 1, 2, 3, 4].map((i) => `$${first + i}`)
@@ -53,9 +53,6 @@ function preparePayment(first: number, from: string): string {
 
 /** The values of preparePayment for an order. */
 export const preparedValues = (o: PreparedOrder): unknown[] => [randomUUID(), o.orderId, o.userId, o.amount, o.expiresAt]
-
-/** The upsert gated by an inbox claim, for the order.created handler (effectStatement): parameters from $4. */
-export const PREPARE_ON_CLAIM = preparePayment(4, 'claim')
 
 const INSERT_PREPARED = prepared(`${preparePayment(1, '(SELECT 1) AS one')} RETURNING ${PAYMENT_COLUMNS}`)
 

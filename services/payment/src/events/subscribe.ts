@@ -3,16 +3,15 @@ import { subscribeHandlers } from '@shop/platform/inbox'
 import type { EventBus, Subscription } from '@shop/platform/ports'
 import type { Payments } from '../context.ts'
 import { afterOrderCancelled, onOrderCancelled } from './order-cancelled.handler.ts'
-import { onOrderCreated } from './order-created.handler.ts'
 
 /**
- * The payment service's consumers, each run once per event id through the inbox. The
- * inbox runs a handler inside its transaction, where a PG call does not belong (it would
- * hold the row locks and a connection for up to the PG timeout); so the bus handed to
- * subscribeHandlers runs a follow-up once the transaction has committed, on every
- * delivery: order.created wakes a POST /payments waiting for it; order.cancelled sends
- * the refunds it reserved. Their failures are logged only: the reserved refund is
- * durable and the reconciler retries it.
+ * The payment service's consumer, run once per event id through the inbox. (It does not
+ * consume order.created: POST /payments makes an order's payment from the order
+ * service's answer, see pay.ts.) The inbox runs a handler inside its transaction, where
+ * a PG call does not belong (it would hold the row locks and a connection for up to the
+ * PG timeout); so the bus handed to subscribeHandlers sends the refunds order.cancelled
+ * reserved once its transaction has committed, on every delivery. A failure there is
+ * logged only: the reserved refund is durable and the reconciler retries it.
  */
 export function subscribePayments(bus: EventBus, p: Payments, opts: { maxAttempts?: number } = {}): Promise<Subscription> {
   const afterCommit: EventBus = {
@@ -26,7 +25,6 @@ export function subscribePayments(bus: EventBus, p: Payments, opts: { maxAttempt
         ...sub,
         handler: async (event, info) => {
           await sub.handler(event, info)
-          if (event.type === 'order.created') return p.preparations.prepared((event as EventEnvelope<'order.created'>).data.orderId)
           if (event.type !== 'order.cancelled') return
           await afterOrderCancelled(p, event as EventEnvelope<'order.cancelled'>).catch((err: unknown) =>
             p.logger.warn({ err, eventId: event.id }, 'refund after order.cancelled not sent; the reconciler will retry'),
@@ -38,7 +36,6 @@ export function subscribePayments(bus: EventBus, p: Payments, opts: { maxAttempt
     service: 'payment',
     maxAttempts: opts.maxAttempts,
     handlers: {
-      'order.created': onOrderCreated(),
       'order.cancelled': onOrderCancelled(p),
     },
   })

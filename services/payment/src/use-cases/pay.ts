@@ -1,6 +1,7 @@
 import type { Payment, PayBody } from '@shop/contracts/payment'
 import type { AuthUser } from '@shop/platform/auth'
 import { withTransaction } from '@shop/platform/db'
+import { UpstreamUnavailable } from '@shop/platform/errors'
 import { type IdempotencyClaim, type IdempotentResponse, requestFingerprint } from '@shop/platform/idempotency'
 import type { Payments } from '../context.ts'
 import {
@@ -12,7 +13,6 @@ import {
   type StartedAttempt,
   settleAttempt,
   startAttempt,
-  startAttemptForOrder,
 } from '../data/attempt.repository.ts'
 import {
   findPayment,
@@ -24,6 +24,7 @@ import {
 } from '../data/payment.repository.ts'
 import type { ConfirmResult } from '../domain/payment-gateway.ts'
 import { notPayableReason } from '../domain/payment-rules.ts'
+import type { OrderSnapshot } from '../gateways/order-service.ts'
 import { PgUnavailable } from '../gateways/pg-client.ts'
 import { AmountMismatch, GatewayUnavailable, NotPayable, PaymentNotFound } from '../payment.errors.ts'
 import { loadPaymentView } from './payment-view.ts'
@@ -31,29 +32,38 @@ import { reconcilePayment } from './reconcile.ts'
 import { settleChargeOfRequest } from './settle-charge.ts'
 
 /**
- * POST /payments: charges the order's prepared payment, under the caller's
- * Idempotency-Key (a replay answers the stored response and charges nothing). At most
- * one charge per payment is in flight: it is claimed with a conditional UPDATE, so of
- * concurrent requests with different keys exactly one reaches the PG. The usual request
- * claims its key and its payment in one statement, and settles the charge and answers the
- * key in another: with the PG's call, three round trips in all.
+ * POST /payments: charges the order's payment, under the caller's Idempotency-Key (a
+ * replay answers the stored response and charges nothing). At most one charge per
+ * payment is in flight: it is claimed with a conditional UPDATE (or created claimed, by
+ * an INSERT the order's unique payment row serialises), so of concurrent requests with
+ * different keys exactly one reaches the PG.
+ *
+ * Design decision: the payment is made from the order service's answer to this request
+ * (GET /orders/:id with the caller's token), not prepared earlier from order.created. A
+ * client pays a few milliseconds after placing its order, before the event had reached
+ * us more often than not under load; a read of the order is cheaper than the event's
+ * delivery and its own transaction, and the request no longer waits for the event. The
+ * usual request then reads the order, claims its key and creates its payment with the
+ * attempt in one statement, and settles the charge and answers the key in another.
  */
-export function pay(p: Payments, user: AuthUser, body: PayBody, idempotencyKey: string): Promise<IdempotentResponse<Payment>> {
+export async function pay(p: Payments, user: AuthUser, body: PayBody, idempotencyKey: string): Promise<IdempotentResponse<Payment>> {
   const fingerprint = requestFingerprint({ method: 'POST', path: '/payments', body })
   const requestKey = `${user.id}:${idempotencyKey}`
   const order = { orderId: body.orderId, userId: user.id, requestKey, method: body.method, amount: body.amount }
+  const snapshot = await readOrder(p, user, body.orderId)
+  const payableUntil = payableDeadline(snapshot, user, body, p.now())
   return p.idempotency.runClaiming(
     { scope: user.id, key: idempotencyKey, fingerprint },
-    // The usual request: its order's payment is prepared, payable and for this amount. A
-    // payment that is READY or FAILED has no approved attempt, of this request or another.
+    // The usual request: the order is payable by this user for this amount, and its
+    // payment is new, or READY or FAILED (no approved attempt, of this request or another).
     async (claimRow) => {
-      const { token, attempt, found } = await claimKeyAndStartAttempt(p.pool, order, claimRow)
+      const { token, attempt, found } = await claimKeyAndStartAttempt(p.pool, order, claimRow, payableUntil)
       return { token, found: { attempt, found } }
     },
     async (claim, { attempt, found }) => {
       const charged = attempt
         ? await chargeAttempt(p, attempt, body.paymentToken, claim)
-        : await chargeAfterChecks(p, user, body, requestKey, claim, found)
+        : await chargeAfterChecks(p, user, body, requestKey, claim, found, snapshot)
       return { status: 201, body: charged.view, answered: charged.answered }
     },
   )
@@ -67,9 +77,26 @@ interface Charged {
 
 const unanswered = (view: Payment): Charged => ({ view, answered: false })
 
-/** The usual claim, for a request that holds its key already: an attempt on the order's payment when it is the caller's, payable and for this amount; null otherwise. */
-const claimPrepared = (p: Payments, user: AuthUser, body: PayBody, requestKey: string) =>
-  startAttemptForOrder(p.pool, { orderId: body.orderId, userId: user.id, requestKey, method: body.method, amount: body.amount })
+/**
+ * The order as the order service answers its owner: null when it is not the caller's (404);
+ * undefined when the order service cannot answer now, so that a payment made before (a
+ * declined card paid again) can still be charged; with none, the request fails 503 later.
+ */
+async function readOrder(p: Payments, user: AuthUser, orderId: string): Promise<OrderSnapshot | null | undefined> {
+  try {
+    return await p.orders.get(orderId, user.token)
+  } catch (err) {
+    if (err instanceof UpstreamUnavailable) return undefined
+    throw err
+  }
+}
+
+/** Until when the payment may be created claimed: the order is PENDING_PAYMENT, the caller's, for exactly this amount and not expired; else null. */
+function payableDeadline(order: OrderSnapshot | null | undefined, user: AuthUser, body: PayBody, now: Date): Date | null {
+  if (!order || order.status !== 'PENDING_PAYMENT' || order.userId !== user.id || order.total !== body.amount) return null
+  const expiresAt = new Date(order.expiresAt)
+  return expiresAt > now ? expiresAt : null
+}
 
 /**
  * Sends the attempt's charge and answers the payment as it settled, the Idempotency-Key's
@@ -83,10 +110,11 @@ async function chargeAttempt(p: Payments, attempt: StartedAttempt, token: string
 }
 
 /**
- * Everything else: a payment not prepared yet, another owner, an earlier charge, a refusal
+ * Everything else: a payment not made yet, another owner, an earlier charge, a refusal
  * to explain. `seen` is the order's payment as the failed claim saw it: taken as it is
  * unless it looked payable (READY or FAILED), which a concurrent claim may have changed
- * since, or a mismatch explains; that is read afresh.
+ * since, or a mismatch explains; that is read afresh. `order` is the order service's
+ * answer read before the claim (undefined when it could not answer).
  */
 async function chargeAfterChecks(
   p: Payments,
@@ -95,18 +123,13 @@ async function chargeAfterChecks(
   requestKey: string,
   claim: IdempotencyClaim,
   seen: OrderPaymentState,
+  order: OrderSnapshot | null | undefined,
 ): Promise<Charged> {
   const payable = seen?.payment.status === 'READY' || seen?.payment.status === 'FAILED'
-  let found = payable ? await findPaymentForRequest(p.pool, body.orderId, requestKey) : seen
-  // Usually its order.created is a few milliseconds behind: cheaper to wait than to ask over HTTP.
-  if (!found && (await p.preparations.wait(body.orderId, p.preparationWaitMs))) {
-    // Prepared just now, so READY without attempts: the usual claim applies, as if it had been there.
-    const attempt = await claimPrepared(p, user, body, requestKey)
-    if (attempt) return chargeAttempt(p, attempt, body.paymentToken, claim)
-    found = await findPaymentForRequest(p.pool, body.orderId, requestKey)
-  }
+  // Not seen: none yet, or one a concurrent request created after the claim's snapshot.
+  const found = payable || !seen ? await findPaymentForRequest(p.pool, body.orderId, requestKey) : seen
   // A payment prepared only now has no attempts yet, so none of this request's.
-  let payment = found?.payment ?? (await prepareFromOrderService(p, user, body.orderId))
+  let payment = found?.payment ?? (await prepareFromOrder(p, user, body.orderId, order))
   let ownAttempt = found?.ownAttempt ?? null
   if (payment.userId !== user.id) throw new PaymentNotFound('No such order')
 
@@ -137,14 +160,13 @@ async function chargeAfterChecks(
 }
 
 /**
- * Design decision: order.created reaches us through the order service's outbox and the
- * broker, so a client can pay before it arrives. Rather than refuse an order that
- * exists, the payment is prepared from the order service's own answer (GET /orders/:id
- * with the caller's token), with the same insert the order.created handler makes, so
- * whichever of the two comes second changes nothing.
+ * The READY payment of an order the usual claim could not create claimed (a wrong amount,
+ * say, which is then refused with the order's payment on record), from the order
+ * service's answer; asked again when it could not answer before (503 if it still cannot).
+ * An order.cancelled handled first left a CANCELLED row, which the insert keeps.
  */
-async function prepareFromOrderService(p: Payments, user: AuthUser, orderId: string): Promise<PaymentRow> {
-  const order = await p.orders.get(orderId, user.token)
+async function prepareFromOrder(p: Payments, user: AuthUser, orderId: string, known: OrderSnapshot | null | undefined): Promise<PaymentRow> {
+  const order = known === undefined ? await p.orders.get(orderId, user.token) : known
   if (!order) throw new PaymentNotFound('No such order')
   if (order.status !== 'PENDING_PAYMENT') throw new NotPayable(`the order is ${order.status}`)
   const prepared = await insertPrepared(p.pool, { orderId, userId: order.userId, amount: order.total, expiresAt: new Date(order.expiresAt) })
