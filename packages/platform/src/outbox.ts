@@ -8,7 +8,17 @@ import type { EventBus } from './ports.ts'
  * a relay publishes unsent rows, stamping them sent only after the broker confirmed.
  * A crash between the confirm and the commit publishes a row twice (consumers dedupe
  * through the inbox); nothing committed is ever lost.
+ *
+ * A hot path may publish its row itself once its transaction committed (a `direct`
+ * outboxInsert, then publishCommitted): the relay leaves such a row alone for
+ * DIRECT_GRACE_SECONDS, and the marks of rows published so are written together, one
+ * UPDATE for all that were confirmed meanwhile. So the usual event costs no relay pass
+ * (its lock, its transaction); one whose writer died or whose publish failed is sent by
+ * the relay once its grace is over.
  */
+
+/** How long the relay leaves a row its writer publishes itself (publishCommitted) alone. */
+export const DIRECT_GRACE_SECONDS = 5
 
 /** An event's outbox row: the values of the parameters outboxInsert() reads. */
 export type OutboxRow = [id: string, type: string, envelope: string]
@@ -23,14 +33,19 @@ export function outboxRow(event: EventEnvelope): OutboxRow {
  * The INSERT of one outbox row from three parameters starting at `$first` (an
  * OutboxRow), inserted only when `when` holds. It goes in the WITH clause of a
  * statement that writes a state change and announces it: one statement is one
- * transaction, so the event still commits with the change, in one round trip.
+ * transaction, so the event still commits with the change, in one round trip. `direct`:
+ * the caller publishes the event itself once the statement committed (publishCommitted),
+ * and the relay takes the row only after DIRECT_GRACE_SECONDS.
  */
-export function outboxInsert(first: number, when = 'true'): string {
-  return `INSERT INTO outbox (id, type, envelope) SELECT $${first}::uuid, $${first + 1}::text, $${first + 2}::jsonb WHERE ${when}`
+export function outboxInsert(first: number, when = 'true', opts: { direct?: boolean } = {}): string {
+  const due = opts.direct ? `now() + interval '${DIRECT_GRACE_SECONDS} seconds'` : 'now()'
+  return `INSERT INTO outbox (id, type, envelope, publish_after) SELECT $${first}::uuid, $${first + 1}::text, $${first + 2}::jsonb, ${due} WHERE ${when}`
 }
 
 const INSERT_EVENT = prepared(outboxInsert(1))
-const ANY_UNSENT = prepared('SELECT EXISTS (SELECT 1 FROM outbox WHERE sent_at IS NULL) AS any')
+// A row the relay sent already (its grace over before the mark) is not stamped twice.
+const MARK_DIRECT = prepared('UPDATE outbox SET sent_at = now(), attempts = attempts + 1 WHERE id = ANY($1::uuid[]) AND sent_at IS NULL')
+const ANY_UNSENT = prepared('SELECT EXISTS (SELECT 1 FROM outbox WHERE sent_at IS NULL AND publish_after <= now()) AS any')
 
 /** Adds the event to the outbox inside the caller's transaction; an invalid envelope throws InvalidEvent. */
 export async function enqueueEvent(client: Queryable, event: EventEnvelope): Promise<void> {
@@ -53,6 +68,8 @@ export interface OutboxRelayOptions {
   purgeIntervalMs?: number
   /** Told of the events of each batch once the broker has them and the rows are marked sent (metrics). */
   onSent?: (events: EventEnvelope[]) => void
+  /** How long the marks of directly published rows are gathered before one UPDATE writes them (default 20 ms). */
+  markDelayMs?: number
 }
 
 export interface OutboxRelay {
@@ -63,6 +80,12 @@ export interface OutboxRelay {
   flushOnce(): Promise<number>
   /** Asks for a pass soon; call it after committing a transaction that enqueued events. */
   poke(): void
+  /**
+   * Publishes events whose rows were written `direct` and have committed, and marks them
+   * sent (gathered, one UPDATE for many). Never throws: a failure is logged and the
+   * relay sends the row once its grace is over. stop() waits for these.
+   */
+  publishCommitted(events: EventEnvelope[]): void
   backlog(): Promise<{ count: number; oldestAgeSeconds: number | null }>
 }
 
@@ -86,7 +109,7 @@ export function createOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
 
   // Locking the batch opens the pass's transaction in the same round trip as BEGIN, and
   // stamping the sent rows travels with COMMIT (ids from our own uuid column, quoted).
-  const lockBatch = `BEGIN; SELECT id, envelope FROM outbox WHERE sent_at IS NULL ORDER BY seq LIMIT ${batchSize} FOR UPDATE SKIP LOCKED`
+  const lockBatch = `BEGIN; SELECT id, envelope FROM outbox WHERE sent_at IS NULL AND publish_after <= now() ORDER BY seq LIMIT ${batchSize} FOR UPDATE SKIP LOCKED`
   const markSent = (ids: string[]) =>
     ids.length === 0 ? '' : `UPDATE outbox SET sent_at = now(), attempts = attempts + 1 WHERE id = ANY(${literal(`{${ids.join(',')}}`)}::uuid[]); `
   /** Whether the last batch publishBatches() handled was sent in full (more rows may wait). */
@@ -159,6 +182,54 @@ export function createOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
 
   const flushOnce = (): Promise<number> => publishBatches(false)
 
+  // publishCommitted: confirmed events waiting for their mark, the timer that writes them,
+  // and every publish or mark still in flight (stop() waits for them).
+  const markDelayMs = opts.markDelayMs ?? 20
+  let toMark: EventEnvelope[] = []
+  let markTimer: NodeJS.Timeout | null = null
+  const directWork = new Set<Promise<void>>()
+  const track = (p: Promise<void>) => {
+    directWork.add(p)
+    void p.finally(() => directWork.delete(p))
+  }
+
+  async function writeMarks(): Promise<void> {
+    markTimer = null
+    const events = toMark
+    toMark = []
+    if (events.length === 0) return
+    try {
+      await pool.query(MARK_DIRECT([events.map((e) => e.id)]))
+      opts.onSent?.(events)
+    } catch (err) {
+      // Unmarked, the rows are published again by the relay after their grace: a duplicate, never a loss.
+      logger.warn({ err: errorMessage(err), events: events.length }, 'could not mark directly published outbox rows; the relay will send them again')
+    }
+  }
+
+  function publishCommitted(events: EventEnvelope[]): void {
+    for (const event of events) {
+      track(
+        bus.publish(event).then(
+          () => {
+            toMark.push(event)
+            if (toMark.length >= batchSize) track(writeMarks())
+            else markTimer ??= setTimeout(() => track(writeMarks()), markDelayMs)
+          },
+          (err: unknown) => logger.warn({ eventId: event.id, err: errorMessage(err) }, 'direct publish failed; the outbox relay will send the event'),
+        ),
+      )
+    }
+  }
+
+  async function settleDirect(): Promise<void> {
+    while (directWork.size > 0 || toMark.length > 0) {
+      await Promise.all([...directWork])
+      if (markTimer) clearTimeout(markTimer)
+      if (toMark.length > 0) await writeMarks()
+    }
+  }
+
   async function purge() {
     lastPurge = Date.now()
     const { rowCount } = await pool.query(
@@ -223,8 +294,10 @@ export function createOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
       sleeper?.wake(false)
       await loop
       loop = null
+      await settleDirect()
     },
     flushOnce,
+    publishCommitted,
     poke() {
       poked = true
       if (sleeper?.byPoke) sleeper.wake(true)

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createRabbitBus, type RabbitBus } from '../src/bus-rabbitmq.ts'
 import { createPool, withTransaction } from '../src/db.ts'
 import { createEvent, DEFAULT_RETRY_DELAYS_MS } from '../src/events.ts'
-import { createOutboxRelay, enqueueEvent } from '../src/outbox.ts'
+import { createOutboxRelay, enqueueEvent, outboxInsert, outboxRow } from '../src/outbox.ts'
 import { createTestDatabase, eventually, serverAvailable, type TestDatabase, testAmqpUrl, uniqueName } from '../src/testing.ts'
 import { startTcpProxy, type TcpProxy } from '../src/testing-proxy.ts'
 
@@ -93,6 +93,60 @@ describe.runIf(ok)('transactional outbox over RabbitMQ', () => {
     expect(stuck?.sent_at).toBeNull()
     expect(stuck?.last_error).toMatch(/invalid event/)
     await db.pool.query('DELETE FROM outbox WHERE id = $1', [bad.id])
+  })
+
+  /** Commits events as a hot path does: rows written `direct`, which their writer publishes itself. */
+  async function commitDirect(events: EventEnvelope[]) {
+    for (const e of events) await db.pool.query(outboxInsert(1, 'true', { direct: true }), outboxRow(e))
+  }
+
+  it('rows written direct are published by their writer and marked together; meanwhile the relay leaves them alone', async () => {
+    const events = Array.from({ length: 5 }, productUpdated)
+    await commitDirect(events)
+    const sent: string[] = []
+    const relay = createOutboxRelay({ pool: db.pool, bus, markDelayMs: 500, onSent: (es) => sent.push(...es.map((e) => e.id)) })
+    expect(await relay.flushOnce()).toBe(0)
+    relay.publishCommitted(events)
+    await eventually(() => events.every((e) => delivered(e.id) === 1))
+    await eventually(async () => (await row(events[4].id))?.sent_at instanceof Date)
+    const { rows } = await db.pool.query<{ sent_at: Date; attempts: number }>('SELECT sent_at, attempts FROM outbox WHERE id = ANY($1::uuid[])', [events.map((e) => e.id)])
+    // One UPDATE stamped them all: one transaction, one now().
+    expect(new Set(rows.map((r) => r.sent_at.toISOString())).size).toBe(1)
+    expect(rows.map((r) => r.attempts)).toEqual([1, 1, 1, 1, 1])
+    expect(sent.sort()).toEqual(events.map((e) => e.id).sort())
+    expect(await relay.flushOnce()).toBe(0)
+    await sleep(100)
+    expect(events.map((e) => delivered(e.id))).toEqual([1, 1, 1, 1, 1])
+    await relay.stop()
+  })
+
+  it('a direct row whose publish failed, or whose writer died before publishing, is sent by the relay once its grace is over, and once', async () => {
+    const [failed, orphan] = [productUpdated(), productUpdated()]
+    await commitDirect([failed, orphan])
+    const refusing: RabbitBus = { ...bus, publish: async () => Promise.reject(new Error('broker said no')) }
+    const writer = createOutboxRelay({ pool: db.pool, bus: refusing })
+    writer.publishCommitted([failed])
+    await writer.stop()
+    expect(await row(failed.id)).toMatchObject({ sent_at: null })
+    const relay = createOutboxRelay({ pool: db.pool, bus })
+    expect(await relay.flushOnce()).toBe(0)
+    // The grace passes.
+    await db.pool.query(`UPDATE outbox SET publish_after = now() - interval '1 second' WHERE id = ANY($1::uuid[])`, [[failed.id, orphan.id]])
+    expect(await relay.flushOnce()).toBe(2)
+    await eventually(() => delivered(failed.id) === 1 && delivered(orphan.id) === 1)
+    expect(await relay.flushOnce()).toBe(0)
+    await sleep(100)
+    expect([delivered(failed.id), delivered(orphan.id)]).toEqual([1, 1])
+  })
+
+  it('stop() waits for direct publishes in flight and writes their marks at once', async () => {
+    const event = productUpdated()
+    await commitDirect([event])
+    const relay = createOutboxRelay({ pool: db.pool, bus, markDelayMs: 60_000 })
+    relay.publishCommitted([event])
+    await relay.stop()
+    expect((await row(event.id))?.sent_at).toBeInstanceOf(Date)
+    await eventually(() => delivered(event.id) === 1)
   })
 
   it('keeps an event committed while RabbitMQ is unreachable and delivers it once the path is back', async () => {

@@ -1,3 +1,4 @@
+import type { EventEnvelope } from '@shop/contracts'
 import type { ServiceDeps } from '@shop/platform/boot'
 import { createFieldCipher, type FieldCipher } from '@shop/platform/crypto'
 import type { Pool } from '@shop/platform/db'
@@ -23,6 +24,8 @@ export interface OrderContext {
   changes: OrderChanges
   /** Tells the outbox relay that a committed transaction enqueued events. */
   eventsCommitted(): void
+  /** Publishes committed events whose outbox rows were written `direct` (outboxInsert), without a relay pass. */
+  publishCommitted(events: EventEnvelope[]): void
   /** Closes the upstream clients (after HTTP has drained). */
   close(): Promise<void>
 }
@@ -64,6 +67,7 @@ export function createOrderContext(deps: ServiceDeps, settings: OrderSettings, u
     fees: createShippingFees(shipping, { ...upstream.feeRules, logger: deps.rt.logger }),
     changes,
     eventsCommitted: () => deps.relay.poke(),
+    publishCommitted: (events) => deps.relay.publishCommitted(events),
     close: async () => {
       await Promise.all([product.close(), shipping.close(), changes.close()])
     },

@@ -1,3 +1,4 @@
+import type { EventEnvelope } from '@shop/contracts'
 import type { ServiceDeps } from '@shop/platform/boot'
 import type { Pool } from '@shop/platform/db'
 import { createIdempotencyStore, type IdempotencyStore } from '@shop/platform/idempotency'
@@ -24,6 +25,8 @@ export interface Payments {
   charges: Counter<'outcome'>
   /** Tells the outbox relay that a committed transaction enqueued events. */
   eventsCommitted(): void
+  /** Publishes committed events whose outbox rows were written `direct` (outboxInsert), without a relay pass. */
+  publishCommitted(events: EventEnvelope[]): void
   now(): Date
   close(): Promise<void>
 }
@@ -68,6 +71,7 @@ export function createPayments(
     reconcileIntervalMs: cfg.PG_RECONCILE_INTERVAL_MS,
     charges,
     eventsCommitted: () => deps.relay.poke(),
+    publishCommitted: (events) => deps.relay.publishCommitted(events),
     now: overrides.now ?? (() => new Date()),
     async close() {
       pg.close()

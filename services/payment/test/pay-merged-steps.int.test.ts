@@ -37,14 +37,14 @@ describe('the settlement and the key’s answer, one statement', () => {
     const o = await h.createOrder({ total: 21_000 })
     const key = randomUUID()
     // The fault: the request dies on the first thing it does after the settlement's commit.
-    const eventsCommitted = h.payments.eventsCommitted
-    h.payments.eventsCommitted = () => {
-      h.payments.eventsCommitted = eventsCommitted
+    const publishCommitted = h.payments.publishCommitted
+    h.payments.publishCommitted = () => {
+      h.payments.publishCommitted = publishCommitted
       throw new Error('crashed after the settlement')
     }
     const failed = await h.pay(o.token, body(o.orderId, 21_000), key)
     expect(failed.statusCode).toBe(500)
-    expect(h.payments.eventsCommitted).toBe(eventsCommitted)
+    expect(h.payments.publishCommitted).toBe(publishCommitted)
 
     const stored = await keyRow(h, o.userId, key)
     expect(stored).toMatchObject({ state: 'completed', response_status: 201, response_body: { status: 'COMPLETED', amount: 21_000 } })

@@ -82,7 +82,7 @@ const INSERT_ORDER_SQL = `
       FROM unnest($9::uuid[], $10::text[], $11::bigint[], $12::int[]) WITH ORDINALITY
            AS l(product_id, name, unit_price, quantity, n)),
   h AS (INSERT INTO order_history (order_id, status, at) VALUES ($1, 'PENDING_PAYMENT', $7)),
-  e AS (${outboxInsert(13)})
+  e AS (${outboxInsert(13, 'true', { direct: true })})
   SELECT cursor_at FROM o`
 
 const INSERT_ORDER = prepared(INSERT_ORDER_SQL)

@@ -130,7 +130,8 @@ export async function placeOrder(ctx: OrderContext, caller: Caller, body: PlaceO
     } else {
       await insertOrder(ctx.pool, order, answer)
     }
-    ctx.eventsCommitted()
+    // Published at once by this request; the relay sends it only if that fails.
+    ctx.publishCommitted([event])
     return view
   } catch (err) {
     await release(ctx, orderId, headers, true)

@@ -177,7 +177,7 @@ const SETTLE_CHARGE_ANSWERED = prepared(`
            pg_transaction_id = COALESCE($4, pg_transaction_id), failure_code = $5, failure_message = $6, updated_at = now()
      WHERE id = $1 AND status = 'PROCESSING' AND EXISTS (SELECT 1 FROM a)
     RETURNING ${PAYMENT_COLUMNS}),
-  e AS (${outboxInsert(9, 'EXISTS (SELECT 1 FROM p)')}),
+  e AS (${outboxInsert(9, 'EXISTS (SELECT 1 FROM p)', { direct: true })}),
   r AS (
     INSERT INTO refunds (id, payment_id, amount, reason, pg_key, status)
     SELECT $12::uuid, p.id, p.amount, 'order cancelled: ' || COALESCE(p."cancelReason", 'cancelled'), 'refund-' || $12::uuid::text, 'PENDING'

@@ -55,13 +55,15 @@ export async function settleChargeOfRequest(
   claim: IdempotencyClaim,
 ): Promise<Payment | undefined> {
   const view = settledView(attempt, result)
-  const event = outboxRow(announcement(attempt, result))
+  const announced = announcement(attempt, result)
+  const event = outboxRow(announced)
   const answerRow = claim.answerRow({ status: 201, body: view })
   const s = await settleChargeAnswered(p.pool, attempt.paymentId, attempt.id, outcomeOf(attempt, result), event, answerRow)
   if (s.stuck) throw notProcessing(attempt, result, s.stuck)
   if (!s.settled) return undefined
-  p.eventsCommitted()
   if (!s.payment) throw new Error(`attempt ${attempt.id} settled without its payment ${attempt.paymentId}`)
+  // Its outbox row (written with the payment's change) is published by this request; the relay sends it only if that fails.
+  p.publishCommitted([announced])
   if (s.refundQueued) {
     await settlePendingRefunds(p, attempt.paymentId)
     return undefined
