@@ -194,6 +194,7 @@ export function createOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
   }
 
   async function writeMarks(): Promise<void> {
+    if (markTimer) clearTimeout(markTimer)
     markTimer = null
     const events = toMark
     toMark = []
@@ -225,7 +226,6 @@ export function createOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
   async function settleDirect(): Promise<void> {
     while (directWork.size > 0 || toMark.length > 0) {
       await Promise.all([...directWork])
-      if (markTimer) clearTimeout(markTimer)
       if (toMark.length > 0) await writeMarks()
     }
   }

@@ -286,6 +286,23 @@ describe("the copy of shipping's fee rules", () => {
       r.app.inject({ method: 'POST', url: '/orders', headers: { ...a, 'idempotency-key': randomUUID() }, payload: { items, shippingAddress: address } }),
     )
 
+  /** A replica whose copy of the fee rules lives 1 s and may price orders up to `maxStaleMs`, on a clock the test moves. */
+  async function clockedReplica(maxStaleMs: number, start: number) {
+    const clock = { now: start }
+    const r = await h.replica({ feeRules: { ttlMs: 1_000, maxStaleMs, now: () => clock.now } })
+    return { r, clock }
+  }
+
+  /** Runs `fn` while the shipping stand-in answers in `mode`; it answers normally again afterwards, even when `fn` fails. */
+  async function whileShipping<T>(mode: typeof h.shipping.mode, fn: () => Promise<T>): Promise<T> {
+    h.shipping.mode = mode
+    try {
+      return await fn()
+    } finally {
+      h.shipping.mode = 'ok'
+    }
+  }
+
   it('prices many orders from one fetch, with the rules’ free-shipping threshold and Jeju surcharge', async () => {
     const r = await h.replica()
     const fetchesBefore = h.shipping.ruleFetches()
@@ -308,16 +325,15 @@ describe("the copy of shipping's fee rules", () => {
   })
 
   it('past its time to live the held copy still prices while it is fetched again, and new rules price the orders after', async () => {
-    let clock = 1_000_000
-    const r = await h.replica({ feeRules: { ttlMs: 1_000, maxStaleMs: 60_000, now: () => clock } })
+    const { r, clock } = await clockedReplica(60_000, 1_000_000)
     try {
       expect((await order(r)).json().shippingFee).toBe(3_000)
       h.shipping.rules = { ...h.shipping.rules, baseFee: 3_500 }
-      clock += 500 // within its time to live: the copy answers, shipping is not asked
+      clock.now += 500 // within its time to live: the copy answers, shipping is not asked
       const fetches = h.shipping.ruleFetches()
       expect((await order(r)).json().shippingFee).toBe(3_000)
       expect(h.shipping.ruleFetches()).toBe(fetches)
-      clock += 1_000 // past it: this order is priced from the held copy, and a fetch starts
+      clock.now += 1_000 // past it: this order is priced from the held copy, and a fetch starts
       expect((await order(r)).json().shippingFee).toBe(3_000)
       await eventually(() => h.shipping.ruleFetches() === fetches + 1)
       await eventually(async () => (await order(r)).json().shippingFee === 3_500)
@@ -327,32 +343,26 @@ describe("the copy of shipping's fee rules", () => {
   })
 
   it('while shipping is down, a copy up to its maximum age prices orders; an older one does not', async () => {
-    let clock = 2_000_000
-    const r = await h.replica({ feeRules: { ttlMs: 1_000, maxStaleMs: 10_000, now: () => clock } })
+    const { r, clock } = await clockedReplica(10_000, 2_000_000)
     expect((await order(r)).statusCode).toBe(201)
-    h.shipping.mode = 'down'
-    try {
-      clock += 5_000
+    await whileShipping('down', async () => {
+      clock.now += 5_000
       const stale = await order(r)
       expect(stale.statusCode).toBe(201)
       expect(stale.json().shippingFee).toBe(3_000)
-      clock += 10_000
+      clock.now += 10_000
       const tooOld = await order(r)
       expect(tooOld.statusCode).toBe(503)
       expect(tooOld.json().code).toBe('upstream_unavailable')
-    } finally {
-      h.shipping.mode = 'ok'
-    }
+    })
     expect((await order(r)).statusCode).toBe(201)
   })
 
   it('after a refresh failed, the orders of the next second do not ask a failing shipping again', async () => {
-    let clock = 3_000_000
-    const r = await h.replica({ feeRules: { ttlMs: 1_000, maxStaleMs: 60_000, now: () => clock } })
+    const { r, clock } = await clockedReplica(60_000, 3_000_000)
     expect((await order(r)).statusCode).toBe(201)
-    h.shipping.mode = 'failing'
-    try {
-      clock += 2_000
+    await whileShipping('failing', async () => {
+      clock.now += 2_000
       expect((await order(r)).statusCode).toBe(201)
       // the background refresh and its retries are over once shipping hears nothing more for a while
       await eventually(async () => {
@@ -363,12 +373,10 @@ describe("the copy of shipping's fee rules", () => {
       const afterFailure = h.shipping.ruleFetches()
       for (let i = 0; i < 3; i++) expect((await order(r)).statusCode).toBe(201)
       expect(h.shipping.ruleFetches()).toBe(afterFailure)
-      clock += 1_000
+      clock.now += 1_000
       expect((await order(r)).statusCode).toBe(201)
       await eventually(() => h.shipping.ruleFetches() > afterFailure)
-    } finally {
-      h.shipping.mode = 'ok'
-    }
+    })
   })
 
   it('rules that do not have the contract’s shape fail the order instead of pricing it', async () => {

@@ -38,27 +38,20 @@ export interface PreparedOrder {
 }
 
 /**
- * The upsert that prepares an order's READY payment unless it has one, its values
- * (preparedValues) from `$first` on, written only if `from` (a FROM item) has a row. An
- * order first known to us as cancelled (its order.cancelled came before any payment
- * request) keeps its CANCELLED status and only learns its amount and deadline.
+ * The upsert that prepares an order's READY payment unless it has one. An order first
+ * known to us as cancelled (its order.cancelled came before any payment request) keeps
+ * its CANCELLED status and only learns its amount and deadline.
  */
-function preparePayment(first: number, from: string): string {
-  const [id, orderId, userId, amount, expiresAt] = [0, 1, 2, 3, 4].map((i) => `$${first + i}`)
-  return `INSERT INTO payments (id, order_id, user_id, amount, status, expires_at)
-    SELECT ${id}::uuid, ${orderId}::uuid, ${userId}::uuid, ${amount}::bigint, 'READY', ${expiresAt}::timestamptz FROM ${from}
-    ON CONFLICT (order_id) DO UPDATE SET amount = EXCLUDED.amount, expires_at = EXCLUDED.expires_at, updated_at = now()
-      WHERE payments.status = 'CANCELLED' AND payments.expires_at IS NULL`
-}
+const INSERT_PREPARED = prepared(`
+  INSERT INTO payments (id, order_id, user_id, amount, status, expires_at)
+  VALUES ($1::uuid, $2::uuid, $3::uuid, $4::bigint, 'READY', $5::timestamptz)
+  ON CONFLICT (order_id) DO UPDATE SET amount = EXCLUDED.amount, expires_at = EXCLUDED.expires_at, updated_at = now()
+    WHERE payments.status = 'CANCELLED' AND payments.expires_at IS NULL
+  RETURNING ${PAYMENT_COLUMNS}`)
 
-/** The values of preparePayment for an order. */
-export const preparedValues = (o: PreparedOrder): unknown[] => [randomUUID(), o.orderId, o.userId, o.amount, o.expiresAt]
-
-const INSERT_PREPARED = prepared(`${preparePayment(1, '(SELECT 1) AS one')} RETURNING ${PAYMENT_COLUMNS}`)
-
-/** Prepares the READY payment of an order unless it has one (see preparePayment); returns the row when this call wrote it. */
+/** Prepares the READY payment of an order unless it has one (INSERT_PREPARED); returns the row when this call wrote it. */
 export async function insertPrepared(db: Queryable, o: PreparedOrder): Promise<PaymentRow | undefined> {
-  const { rows } = await db.query<PaymentRow>(INSERT_PREPARED(preparedValues(o)))
+  const { rows } = await db.query<PaymentRow>(INSERT_PREPARED([randomUUID(), o.orderId, o.userId, o.amount, o.expiresAt]))
   return rows[0]
 }
 
