@@ -118,6 +118,30 @@ describe('suggestions as you type', () => {
   })
 })
 
+describe('a server-rendered page in the browser', () => {
+  it('is used as it came: the browser asks the API for neither its product nor the categories again, and the page works', async () => {
+    const ctx = await newContext(browser, PHONE)
+    const page = await ctx.newPage()
+    const errors = watchErrors(page)
+    try {
+      const p = (await admin.products.list({ inStock: true, limit: 1, sort: 'price_asc' })).items[0]
+      const asked: string[] = []
+      page.on('request', (req) => {
+        const path = new URL(req.url()).pathname
+        if (path === `/v1/products/${p.id}` || path === '/v1/categories') asked.push(path)
+      })
+      await page.goto(`${shop.gatewayUrl}/products/${p.id}`)
+      // hydrated: the button is React's, and it puts the product in the cart
+      await page.getByRole('button', { name: '장바구니 담기' }).click()
+      await expect.poll(() => page.getByRole('link', { name: /장바구니/ }).first().textContent()).toMatch(/1/)
+      expect(asked).toEqual([])
+      expect(errors).toEqual([])
+    } finally {
+      await ctx.close()
+    }
+  })
+})
+
 describe('the cart', () => {
   it('is kept across reloads, follows the shopper into their account and stays theirs after signing out', async () => {
     const ctx = await newContext(browser, PHONE)

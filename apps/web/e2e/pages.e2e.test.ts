@@ -93,6 +93,16 @@ describe('how pages and assets are served', () => {
     expect(html).toContain(`${newPrice.toLocaleString('en-US')}원`)
   })
 
+  it('a page rendered again from unchanged data is the same bytes: it carries no time it was read', async () => {
+    const p = products.find((x) => x.stock.available > 0 && x.id !== products[0].id && x.id !== products[1].id)!
+    const first = await (await get(`/products/${p.id}`)).text()
+    expect(first).toContain('id="shop-state"')
+    // past the copy's life (a product page lives as long as its stock read, a second at most)
+    await new Promise((resolve) => setTimeout(resolve, 1500))
+    const later = await get(`/products/${p.id}`)
+    expect(await later.text()).toBe(first)
+  })
+
   it('every page has a strict Content-Security-Policy, no framing, a referrer policy and nosniff, and is never cached', async () => {
     for (const path of ['/', `/products/${products[0].id}`, '/cart', '/checkout', '/no-such-page']) {
       const res = await get(path)

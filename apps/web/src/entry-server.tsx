@@ -2,6 +2,7 @@ import { createShopClient, isApiError, type ShopClient } from '@shop/client'
 import { dehydrate, type QueryClient } from '@tanstack/react-query'
 import { renderToString } from 'react-dom/server'
 import { StaticRouter } from 'react-router'
+import { timelessState } from './api/page-state.ts'
 import { createQueryClient } from './api/shop.tsx'
 import { ko } from '@shop/storefront-core/ko'
 import { Root } from './root.tsx'
@@ -88,8 +89,8 @@ const BROWSER_PAGES = [/^\/cart$/, /^\/checkout$/, /^\/orders$/, /^\/orders\/[^/
  * The page's markup depends on nothing but the URL, the origin and the answers `fetchImpl`
  * gave, all read before it is built: `reuseMarkup`, when given, is called with the markup's
  * builder once they are in, and may answer the markup it built earlier from the same
- * answers instead of building it again (the head and the dehydrated state, which carries
- * when each answer was read, are made afresh every time).
+ * answers instead of building it again (the head and the dehydrated state are made afresh
+ * every time; neither carries when it was made, so the same answers give the same page).
  */
 export async function render(
   rawUrl: string,
@@ -109,7 +110,9 @@ export async function render(
       </StaticRouter>,
     ),
   )
-  // Only successful answers travel to the browser; it asks again for anything that failed.
-  const state = dehydrate(qc, { shouldDehydrateQuery: (q) => q.state.status === 'success' })
+  // Only successful answers travel to the browser; it asks again for anything that failed. The
+  // same answers make the same bytes (no read times in them), so an unchanged page is not
+  // compressed again when the gateway renews its copy.
+  const state = timelessState(dehydrate(qc, { shouldDehydrateQuery: (q) => q.state.status === 'success' }))
   return { status: page.status, html, head: headTags(page.head), state: jsonForScript(state) }
 }
