@@ -1,4 +1,9 @@
+import { randomBytes } from 'node:crypto'
+import { createServer } from 'node:http'
+import { createRequire } from 'node:module'
+import type { AddressInfo } from 'node:net'
 import { describe, expect, it } from 'vitest'
+import { loadTest } from '../bench/lib/autocannon.ts'
 import { type CpuSnapshot, cpuSnapshot, cpuSpent, describeCpuPerOperation, parseMachineBusyMs, parseProcessCpuMs, processGroup } from '../bench/lib/cpu-accounting.ts'
 import { parsePgbenchLog, parsePgbenchSummary, pgbenchConnection } from '../bench/lib/pgbench.ts'
 import { selectScenarios } from '../bench/lib/registry.ts'
@@ -328,5 +333,42 @@ describe('CPU accounting', () => {
     if (process.platform !== 'linux') return expect(snap).toBeUndefined()
     expect(snap?.machineBusyMs).toBeGreaterThan(0)
     expect(snap?.processes.get(process.pid)?.group).toBe('load generator')
+  })
+})
+
+describe('the load generator', () => {
+  it('loads a loopback server answering compressed bodies without keeping them as text, every answer counted', async () => {
+    // a brotli page is bytes, not UTF-8: decoding each as text cost the generator more CPU than the gateway's work
+    const body = randomBytes(3000)
+    let served = 0
+    const server = createServer((_req, res) => {
+      served++
+      res.writeHead(200, { 'content-type': 'text/html', 'content-encoding': 'br', 'content-length': body.length }).end(body)
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`
+      const ctx = { durationSec: 1, warmupSec: 0, connections: 4, pipelining: 1 } as never
+      const r = await loadTest(ctx, { url })
+      expect(r.errors).toBe(0)
+      expect(r.requestsPerSec).toBeGreaterThan(0)
+      // every answer the server sent was read to its end (a request is answered only after the whole body)
+      expect(served).toBeGreaterThanOrEqual(Math.round(r.requestsPerSec))
+      const Queue = createRequire(import.meta.url)('autocannon/lib/pipelinedRequestsQueue.js') as new () => {
+        insertRequest(req: unknown): void
+        addBody(data: Buffer): void
+        peek(): { body: string }
+      }
+      const queue = new Queue()
+      queue.insertRequest({})
+      queue.addBody(body)
+      expect(queue.peek().body).toBe('')
+    } finally {
+      await new Promise((resolve) => server.close(resolve))
+    }
+  })
+
+  it('refuses to load anything but loopback', async () => {
+    await expect(loadTest({ durationSec: 1, warmupSec: 0, connections: 1, pipelining: 1 } as never, { url: 'http://192.0.2.1/' })).rejects.toThrow(/loopback only/)
   })
 })

@@ -1,6 +1,21 @@
+import { createRequire } from 'node:module'
 import autocannon from 'autocannon'
 import { toResult } from './result.ts'
 import type { BenchContext, Result } from './types.ts'
+
+/**
+ * autocannon keeps every response's body as a string (`body += chunk`, a UTF-8 decode of each
+ * chunk) for its expectBody / verifyBody / per-request onResponse options, which this harness
+ * never uses. Decoding a brotli-compressed page as text is the slow path of UTF-8 decoding: it
+ * took 62% of the load generator's CPU on the server-rendered page (about 36 µs per request,
+ * against 13 µs for its whole work on raw-fastify's tiny JSON), CPU taken from the server under
+ * test on a 2-core machine. Bodies are still read and their bytes counted; they are just not
+ * decoded. Set BENCH_DECODE_BODIES=1 to measure with autocannon's own behaviour.
+ */
+if (process.env.BENCH_DECODE_BODIES !== '1') {
+  const queue = createRequire(import.meta.url)('autocannon/lib/pipelinedRequestsQueue.js') as { prototype: { addBody(data: Buffer): void } }
+  queue.prototype.addBody = () => {}
+}
 
 export interface LoadOptions {
   /** Must be a loopback URL: the harness never loads another machine. */
