@@ -90,7 +90,7 @@ async function baseEnv(): Promise<{ env: Record<string, string>; urls: Record<Pr
 function spawnLogged(args: string[], env: Record<string, string>, sink: string[], tag: string): ChildProcess {
   // SHOP_CPU_PROFILE_DIR: each process (or those named in SHOP_CPU_PROFILE_PROCESSES) writes a V8 CPU
   // profile into <dir>/<tag> when it exits (bench/README.md).
-  const only = process.env.SHOP_CPU_PROFILE_PROCESSES?.split(',').map((s) => s.trim())
+  const only = process.env.SHOP_CPU_PROFILE_PROCESSES?.split(',').map((s: string) => s.trim())
   const profiled = process.env.SHOP_CPU_PROFILE_DIR && (!only || only.includes(tag))
   const profile = profiled ? ['--cpu-prof', '--cpu-prof-dir', `${process.env.SHOP_CPU_PROFILE_DIR}/${tag}`] : []
   const child = spawn(process.execPath, [...profile, '--import', 'tsx', ...args], {
