@@ -129,7 +129,8 @@ async function withFreshPortsOnClash(start: () => Promise<Shop>, attempts = 3): 
     try {
       return await start()
     } catch (err) {
-      if (i >= attempts || !/EADDRINUSE/.test((err as Error).message)) throw err
+      // EADDRINUSE from Node, "Address already in use" from the embedded PostgreSQL.
+      if (i >= attempts || !/EADDRINUSE|Address already in use/.test((err as Error).message)) throw err
     }
   }
 }

@@ -158,14 +158,22 @@ async function startDetached(pgDir: string, port: number, log: (line: string) =>
   })
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
   const running = () => child.exitCode === null && child.signalCode === null
+  // The server's last words, for the error when it exits before it is ready (a port
+  // another process took says "Address already in use" there).
+  const lastLines: string[] = []
   await new Promise<void>((resolve, reject) => {
     child.once('error', reject)
     child.stderr.on('data', (chunk: Buffer) => {
       const text = chunk.toString('utf8')
-      for (const line of text.split('\n')) if (line.trim()) log(line.trimEnd())
+      for (const line of text.split('\n')) {
+        if (!line.trim()) continue
+        log(line.trimEnd())
+        lastLines.push(line.trim())
+        if (lastLines.length > 5) lastLines.shift()
+      }
       if (text.includes('database system is ready to accept connections')) resolve()
     })
-    void exited.then(() => reject(new Error(`postgres exited (${child.exitCode ?? child.signalCode})`)))
+    void exited.then(() => reject(new Error(`postgres exited (${child.exitCode ?? child.signalCode})${lastLines.length ? `: ${lastLines.join(' | ')}` : ''}`)))
   })
   // A last resort when the process ends without its lifecycle (an uncaught error): no orphan server.
   const guard = () => {
