@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process'
-import { generateKeyPairSync, randomBytes } from 'node:crypto'
+import { generateKeyPairSync, randomBytes, randomInt } from 'node:crypto'
 import { chmod, mkdtemp, rm } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -36,14 +36,34 @@ export interface Shop {
   stop(): Promise<void>
 }
 
+/**
+ * A port for a test shop's server, free when picked and bound by the shop a moment later.
+ * Ports come from below the kernel's ephemeral range (32768 and up on Linux), from a
+ * block of this test worker's own: a server another test binds to port 0, and every
+ * outgoing connection, gets an ephemeral port, so none can take ours between the pick and
+ * the bind (one did: its /health answered for a process still starting, and requests
+ * went to another test's service); another worker picks from its own block.
+ */
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+  const block = PORT_BASE + (Number(process.env.VITEST_POOL_ID ?? 0) % PORT_BLOCKS) * PORT_BLOCK
+  for (let tried = 0; tried < PORT_BLOCK; tried++) {
+    const port = block + (nextPort++ % PORT_BLOCK)
+    if (await canListen(port)) return port
+  }
+  throw new Error(`no free port in ${block}–${block + PORT_BLOCK - 1}`)
+}
+
+const PORT_BASE = 20_000
+const PORT_BLOCK = 400
+const PORT_BLOCKS = 30 // 20,000 + 30 × 400 = 32,000: below the ephemeral range
+// A file starts anywhere in its block: the previous file's processes may still be leaving.
+let nextPort = randomInt(PORT_BLOCK)
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const srv = createServer()
-    srv.once('error', reject)
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number }
-      srv.close(() => resolve(port))
-    })
+    srv.once('error', () => resolve(false))
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)))
   })
 }
 
