@@ -67,11 +67,21 @@ describe('Result math', () => {
 
 describe('ratio and number formatting', () => {
   it('formats the ratio to the baseline with the baseline name', () => {
-    expect(formatRatio(420, 1000, 'raw-fastify')).toBe('0.42× raw-fastify')
+    expect(formatRatio(420, 1000, 'raw-fastify')).toBe('0.420× raw-fastify')
     expect(formatRatio(1000, 1000, 'raw-fastify')).toBe('1.00× raw-fastify')
     expect(formatRatio(12_500, 1000, 'pgbench-tpcb')).toBe('12.5× pgbench-tpcb')
     expect(formatRatio(250_000, 1000, 'pgbench-tpcb')).toBe('250× pgbench-tpcb')
-    expect(formatRatio(42, 10_000, 'raw-fastify')).toBe('0.0042× raw-fastify')
+    expect(formatRatio(2_500_000, 1000, 'pgbench-tpcb')).toBe('2500× pgbench-tpcb')
+    expect(formatRatio(42, 10_000, 'raw-fastify')).toBe('0.00420× raw-fastify')
+  })
+
+  it('cuts the ratio instead of rounding it, so a ratio just under a target never reads as the target', () => {
+    expect(formatRatio(13_835, 55_360, 'raw-fastify')).toBe('0.249× raw-fastify')
+    expect(formatRatio(2_496, 10_000, 'raw-fastify')).toBe('0.249× raw-fastify')
+    expect(formatRatio(2_500, 10_000, 'raw-fastify')).toBe('0.250× raw-fastify')
+    expect(formatRatio(29, 100, 'raw-fastify')).toBe('0.290× raw-fastify')
+    expect(formatRatio(133, 3_368, 'pgbench-tpcb')).toBe('0.0394× pgbench-tpcb')
+    expect(formatRatio(0, 1000, 'raw-fastify')).toBe('0.00× raw-fastify')
   })
 
   it('when the baseline was not measured, the ratio says so instead of dividing by nothing', () => {
@@ -102,11 +112,11 @@ describe('table printer', () => {
     expect(renderTextTable(outcomes)).toBe(
       [
         'scenario             requests/s  p50 ms  p95 ms  p99 ms  errors  vs baseline',
-        '-------------------  ----------  ------  ------  ------  ------  -----------------------',
+        '-------------------  ----------  ------  ------  ------  ------  ------------------------',
         'raw-fastify              20,000    1.23    5.50    12.3       0  —',
-        'fastify-redis-get         8,400    1.23    5.50    12.3       0  0.42× raw-fastify',
+        'fastify-redis-get         8,400    1.23    5.50    12.3       0  0.420× raw-fastify',
         'pgbench-tpcb            skipped       —       —       —       —  —',
-        'cached-product-read       5,000    1.23    5.50    12.3       0  0.60× fastify-redis-get',
+        'cached-product-read       5,000    1.23    5.50    12.3       0  0.595× fastify-redis-get',
         'checkout                 failed       —       —       —       —  —',
         '',
         '* pgbench-tpcb: skipped: pgbench is not on PATH',
@@ -120,7 +130,7 @@ describe('table printer', () => {
     const md = renderMarkdownTable(outcomes).split('\n')
     expect(md[0]).toBe('| scenario | requests/s | p50 ms | p95 ms | p99 ms | errors | vs baseline |')
     expect(md[1]).toBe('|:---|---:|---:|---:|---:|---:|:---|')
-    expect(md[3]).toBe('| fastify-redis-get | 8,400 | 1.23 | 5.50 | 12.3 | 0 | 0.42× raw-fastify |')
+    expect(md[3]).toBe('| fastify-redis-get | 8,400 | 1.23 | 5.50 | 12.3 | 0 | 0.420× raw-fastify |')
     expect(md).toContain('- checkout: failed: gateway did not start')
   })
 
@@ -157,14 +167,14 @@ describe('several rounds', () => {
     expect(cached.result!.requestsPerSec).toBe(10_000)
     expect(cached.ratio).toBeCloseTo(0.3, 10)
     expect([11, 22]).toContain(cached.result!.p99Ms)
-    expect(cached.result!.notes).toMatch(/^run at 10000; median of 3 rounds \(requests\/s 10,000, 10,000, 12,000; ratio to raw-fastify per round 0\.25, 0\.40, 0\.30\)$/)
+    expect(cached.result!.notes).toMatch(/^run at 10000; median of 3 rounds \(requests\/s 10,000, 10,000, 12,000; ratio to raw-fastify per round 0\.250, 0\.400, 0\.300\)$/)
     // Small ratios keep two significant digits, as in the ratio column.
     const tiny = combineRounds([round(40_000, 60), round(40_000, 70), round(40_000, 80)]).find((o) => o.name === 'cached')!
-    expect(tiny.result!.notes).toContain('per round 0.0015, 0.0018, 0.0020')
+    expect(tiny.result!.notes).toContain('per round 0.00150, 0.00175, 0.00200')
     const raw = combined.find((o) => o.name === 'raw-fastify')!
     expect(raw.result!.requestsPerSec).toBe(40_000)
     expect(raw.ratio).toBeUndefined()
-    expect(renderTextTable(combined)).toContain('0.30× raw-fastify')
+    expect(renderTextTable(combined)).toContain('0.300× raw-fastify')
   })
 
   it('a paired baseline (measured right before and after the scenario) gives each round its ratio, not the baseline row', () => {
@@ -175,12 +185,12 @@ describe('several rounds', () => {
     // One round: the row's own ratio, 9,000 / mean(30,000, 30,000), where the rows' quotient would be 0.20.
     const one = combineRounds([paired(45_000, 9_000, 28_000, 32_000)]).find((o) => o.name === 'page')!
     expect(one.ratio).toBeCloseTo(0.3, 10)
-    expect(renderTextTable(combineRounds([paired(45_000, 9_000, 28_000, 32_000)]))).toContain('0.30× raw-fastify')
+    expect(renderTextTable(combineRounds([paired(45_000, 9_000, 28_000, 32_000)]))).toContain('0.300× raw-fastify')
     // Rounds: 0.30, 0.25, 0.20 against the pairs; the baseline rows (all 45,000) would give 0.20, 0.22, 0.13.
     const rounds = combineRounds([paired(45_000, 9_000, 30_000, 30_000), paired(45_000, 10_000, 40_000, 40_000), paired(45_000, 6_000, 20_000, 40_000)])
     const page = rounds.find((o) => o.name === 'page')!
     expect(page.ratio).toBeCloseTo(0.25, 10)
-    expect(page.result!.notes).toContain('ratio to raw-fastify (measured right before and after) per round 0.30, 0.25, 0.20')
+    expect(page.result!.notes).toContain('ratio to raw-fastify (measured right before and after) per round 0.300, 0.250, 0.200')
   })
 
   it('judges a fixed-rate scenario by its figure: the round with the median figure stands, every round listed', () => {

@@ -52,12 +52,23 @@ export function toResult(ac: AutocannonSummary, latenciesMs?: ArrayLike<number>)
   }
 }
 
-/** `0.42× raw-fastify`: requests/s of a scenario relative to its baseline's. */
+/**
+ * `0.420× raw-fastify`: requests/s of a scenario relative to its baseline's, to three
+ * significant digits, cut rather than rounded: targets are thresholds (≥ 0.25×), and a
+ * ratio of 0.2496 must not read as 0.25.
+ */
 export function formatRatio(value: number, baselineValue: number | undefined, baselineName: string): string {
   if (baselineValue === undefined || !Number.isFinite(baselineValue) || baselineValue <= 0 || !Number.isFinite(value)) {
     return `n/a (${baselineName} not measured)`
   }
-  const r = value / baselineValue
-  const digits = r >= 100 ? r.toFixed(0) : r >= 10 ? r.toFixed(1) : r >= 0.1 ? r.toFixed(2) : r.toPrecision(2)
-  return `${digits}× ${baselineName}`
+  return `${truncatedDigits(value / baselineValue, 3)}× ${baselineName}`
+}
+
+/** `r` to `significant` digits, cut toward zero (0.2496 → "0.249"); numbers of more integer digits are cut to an integer. */
+export function truncatedDigits(r: number, significant: number): string {
+  if (r === 0) return (0).toFixed(significant - 1)
+  const decimals = Math.max(0, significant - 1 - Math.floor(Math.log10(Math.abs(r))))
+  const scale = 10 ** decimals
+  // The nudge keeps a value held as 0.28999999999999998 (0.29) from being cut to 0.28.
+  return (Math.trunc(r * scale * (1 + 1e-12)) / scale).toFixed(decimals)
 }
