@@ -105,7 +105,7 @@ export async function buildApp(deps: GatewayDeps): Promise<FastifyInstance> {
     }
   })
   if (deps.webDistDir) {
-    await registerWebApp(app, { distDir: deps.webDistDir, logger: deps.logger, publicOrigin: config.PUBLIC_ORIGIN || undefined, edge })
+    await registerWebApp(app, { distDir: deps.webDistDir, logger: deps.logger, publicOrigin: config.PUBLIC_ORIGIN || undefined, sitemapUrlsPerFile: config.SITEMAP_URLS_PER_FILE, edge })
   }
   return app
 }

@@ -18,6 +18,8 @@ export const GatewayConfig = Type.Object({
   WEB_DIST_DIR: Env.string(''),
   /** The site's public origin (https://shop.example) for canonical URLs and the sitemap; empty: each request's own. */
   PUBLIC_ORIGIN: Env.string(''),
+  /** URLs per sitemap file; past it /sitemap.xml is an index of files (50,000 is the protocol's most). */
+  SITEMAP_URLS_PER_FILE: Type.Integer({ minimum: 1, maximum: 50_000, default: 50_000 }),
 })
 export type GatewayConfig = Static<typeof GatewayConfig>
 

@@ -42,6 +42,8 @@ export interface WebOptions {
   logger: Logger
   /** The site's public origin for canonical URLs and the sitemap; by default the request's own. */
   publicOrigin?: string
+  /** URLs per sitemap file (at most 50,000); past it /sitemap.xml is an index of files. */
+  sitemapUrlsPerFile?: number
   /** The gateway's edge cache: a rendered page is kept there while every API answer it was built from is. */
   edge?: EdgeCache
 }
@@ -163,7 +165,7 @@ export async function registerWebApp(app: FastifyInstance, opts: WebOptions): Pr
       .replace('<!--app-html-->', body)
       .replace('<!--app-state-->', state ? `<script type="application/json" id="shop-state">${state}</script>` : '')
 
-  const sitemap = createSitemap(fetchFor, originOf)
+  const sitemap = createSitemap(fetchFor, originOf, { urlsPerFile: opts.sitemapUrlsPerFile })
   const pageRoute = { schema: { hide: true } }
   app.get('/robots.txt', pageRoute, async (req, reply) => {
     const origin = originOf(req)
@@ -172,7 +174,13 @@ export async function registerWebApp(app: FastifyInstance, opts: WebOptions): Pr
   })
   app.get('/sitemap.xml', pageRoute, async (req, reply) => {
     reply.header('cache-control', 'public, max-age=600').type('application/xml; charset=utf-8')
-    return sitemap(req)
+    return sitemap.sitemap(req)
+  })
+  app.get('/sitemaps/:file', pageRoute, async (req, reply) => {
+    const xml = await sitemap.part(req, (req.params as { file: string }).file)
+    if (xml === null) return reply.code(404).type('text/plain; charset=utf-8').send('Not Found')
+    reply.header('cache-control', 'public, max-age=600').type('application/xml; charset=utf-8')
+    return xml
   })
 
   /** Markup built per page, with a digest of the answers it was built from (oldest page dropped first). */
