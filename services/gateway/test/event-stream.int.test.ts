@@ -3,18 +3,12 @@ import type { AddressInfo } from 'node:net'
 import type { ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { createTokenVerifier } from '@shop/platform/auth'
-import { createMemoryCache } from '@shop/platform/cache-memory'
-import { loadConfig } from '@shop/platform/config'
-import { createLogger } from '@shop/platform/logger'
-import type { ProcessName } from '@shop/platform/runtime'
-import { createTestIssuer, serveJwks, type TestIssuer } from '@shop/platform/testing-auth'
+import type { TestIssuer } from '@shop/platform/testing-auth'
 import { openSse } from '@shop/platform/testing-sse'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { Client } from 'undici'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildApp } from '../src/app.ts'
-import { GatewayConfig } from '../src/config.ts'
+import { buildTestGateway, type TestGateway } from './test-gateway.ts'
 
 // GET /v1/orders/:id/events through the gateway, in front of an order stand-in on
 // loopback that sends one event at once and the next only when the test says so: a
@@ -31,16 +25,13 @@ interface OpenStream {
 }
 
 let issuer: TestIssuer
-let jwks: Awaited<ReturnType<typeof serveJwks>>
 let order: FastifyInstance
-let gateway: FastifyInstance
+let gateway: TestGateway
 let gatewayUrl: string
 const opened: OpenStream[] = []
 let streamOpened: () => void = () => {}
 
 beforeAll(async () => {
-  issuer = await createTestIssuer()
-  jwks = await serveJwks(issuer.jwks)
   order = Fastify()
   order.get('/health', async () => ({ status: 'ok' }))
   order.get('/openapi.json', async () => ({ openapi: '3.1.0', info: { title: 'order', version: '1' }, paths: {} }))
@@ -58,26 +49,16 @@ beforeAll(async () => {
     streamOpened()
   })
   await order.listen({ host: '127.0.0.1', port: 0 })
-  const orderUrl = `http://127.0.0.1:${(order.server.address() as AddressInfo).port}`
-  const cache = createMemoryCache()
-  const urls = { auth: orderUrl, product: orderUrl, order: orderUrl, payment: orderUrl, shipping: orderUrl, gateway: 'http://127.0.0.1:1' } as Record<
-    ProcessName,
-    string
-  >
-  gateway = await buildApp({
-    logger: createLogger({ service: 'gateway-test', level: 'silent' }),
-    version: 'test',
-    urls,
-    cache,
-    verifier: createTokenVerifier({ jwksUrl: jwks.url, issuer: issuer.issuer, audience: issuer.audience, denylist: cache }),
-    config: loadConfig(GatewayConfig, { UPSTREAM_TIMEOUT_MS: String(UPSTREAM_TIMEOUT_MS) }),
+  gateway = await buildTestGateway({
+    upstream: `http://127.0.0.1:${(order.server.address() as AddressInfo).port}`,
+    env: { UPSTREAM_TIMEOUT_MS: String(UPSTREAM_TIMEOUT_MS) },
   })
-  gatewayUrl = await gateway.listen({ host: '127.0.0.1', port: 0 })
+  issuer = gateway.issuer
+  gatewayUrl = await gateway.app.listen({ host: '127.0.0.1', port: 0 })
 })
 afterAll(async () => {
   await gateway?.close()
   await order?.close()
-  await jwks?.close()
 })
 
 const nextStream = () => new Promise<OpenStream>((resolve) => (streamOpened = () => resolve(opened[opened.length - 1])))
@@ -115,7 +96,7 @@ describe('GET /v1/orders/:id/events through the gateway', () => {
   it('a stream the service ends is ended as a normal chunked answer: both connections serve the next stream', async () => {
     let connections = 0
     const counted = () => connections++
-    gateway.server.on('connection', counted)
+    gateway.app.server.on('connection', counted)
     // One connection to the gateway: the second stream can only go out on it once the first has ended normally.
     const client = new Client(gatewayUrl, { pipelining: 1 })
     const authorization = `Bearer ${await issuer.tokenFor(randomUUID())}`
@@ -137,16 +118,16 @@ describe('GET /v1/orders/:id/events through the gateway', () => {
       expect(second.socket).toBe(first.socket)
       expect(first.socket.destroyed).toBe(false)
     } finally {
-      gateway.server.off('connection', counted)
+      gateway.app.server.off('connection', counted)
       await client.close()
     }
   })
 
   it('refuses a stream without a token before it reaches the service, and passes a 404 through', async () => {
     const before = opened.length
-    const anonymous = await gateway.inject({ method: 'GET', url: `/v1/orders/${randomUUID()}/events` })
+    const anonymous = await gateway.app.inject({ method: 'GET', url: `/v1/orders/${randomUUID()}/events` })
     expect(anonymous.statusCode).toBe(401)
-    const missing = await gateway.inject({
+    const missing = await gateway.app.inject({
       method: 'GET',
       url: '/v1/orders/missing/events',
       headers: { authorization: `Bearer ${await issuer.tokenFor(randomUUID())}` },

@@ -1,18 +1,7 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { createTokenVerifier } from '@shop/platform/auth'
-import { createMemoryCache } from '@shop/platform/cache-memory'
-import { loadConfig } from '@shop/platform/config'
-import { createLogger } from '@shop/platform/logger'
-import type { Cache } from '@shop/platform/ports'
-import type { ProcessName } from '@shop/platform/runtime'
-import { createTestIssuer, serveJwks } from '@shop/platform/testing-auth'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { buildApp } from '../src/app.ts'
-import { GatewayConfig } from '../src/config.ts'
+import { buildTestGateway, type TestGateway, webDistWith } from './test-gateway.ts'
 
 // /sitemap.xml past what one file may hold: the gateway (with SITEMAP_URLS_PER_FILE=7 in
 // place of the protocol's 50,000) reads a real upstream process on loopback that pages its
@@ -51,50 +40,32 @@ const locs = (xml: string) => [...xml.matchAll(/<loc>([^<]+)<\/loc>/g)].map((m) 
 
 describe('the sitemap of a catalogue larger than one file', () => {
   let up: Catalogue
-  let gateway: FastifyInstance
-  let cache: Cache
-  let distDir: string
-  let jwks: Awaited<ReturnType<typeof serveJwks>>
+  let gateway: TestGateway
+  let web: ReturnType<typeof webDistWith>
   let site = 0
   /** Each test asks as its own site (Host), so no plan carries over between tests. */
   let host = ''
 
   beforeAll(async () => {
-    distDir = mkdtempSync(join(tmpdir(), 'gateway-sitemap-'))
-    mkdirSync(join(distDir, 'client'))
-    mkdirSync(join(distDir, 'server'))
-    writeFileSync(join(distDir, 'client', 'index.html'), '<!doctype html><html><head><!--app-head--></head><body><!--app-html--><!--app-state--></body></html>')
-    writeFileSync(join(distDir, 'server', 'entry-server.js'), 'export async function render() { return null }')
-    cache = createMemoryCache()
-    const issuer = await createTestIssuer()
-    jwks = await serveJwks(issuer.jwks)
+    web = webDistWith('export async function render() { return null }')
     up = await startCatalogue()
-    const base = `http://127.0.0.1:${(up.app.server.address() as AddressInfo).port}`
-    const urls = { auth: base, product: base, order: base, payment: base, shipping: base, gateway: 'http://127.0.0.1:1' } as Record<ProcessName, string>
-    gateway = await buildApp({
-      logger: createLogger({ service: 'gateway-test', level: 'silent' }),
-      version: 'test',
-      urls,
-      cache,
-      verifier: createTokenVerifier({ jwksUrl: jwks.url, issuer: issuer.issuer, audience: issuer.audience, denylist: cache }),
-      config: loadConfig(GatewayConfig, { SITEMAP_URLS_PER_FILE: String(PER_FILE) }),
-      webDistDir: distDir,
+    gateway = await buildTestGateway({
+      upstream: `http://127.0.0.1:${(up.app.server.address() as AddressInfo).port}`,
+      env: { SITEMAP_URLS_PER_FILE: String(PER_FILE) },
+      webDistDir: web.dir,
     })
-    await gateway.ready()
   })
   afterAll(async () => {
     await gateway?.close()
     await up?.app.close()
-    await jwks?.close()
-    await cache?.close()
-    if (distDir) rmSync(distDir, { recursive: true, force: true })
+    web?.remove()
   })
   beforeEach(() => {
     host = `site${++site}.example`
     up.categories = [{ slug: 'fashion' }, { slug: 'food & drink' }]
   })
 
-  const get = (path: string) => gateway.inject({ method: 'GET', url: path, headers: { host } })
+  const get = (path: string) => gateway.app.inject({ method: 'GET', url: path, headers: { host } })
   const origin = () => `http://${host}`
 
   it('becomes an index of files, none over the limit, that list every product page once, newest first', async () => {

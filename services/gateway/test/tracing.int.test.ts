@@ -1,16 +1,9 @@
 import type { AddressInfo } from 'node:net'
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-node'
-import { createTokenVerifier } from '@shop/platform/auth'
-import { createMemoryCache } from '@shop/platform/cache-memory'
-import { loadConfig } from '@shop/platform/config'
-import { createLogger } from '@shop/platform/logger'
-import type { ProcessName } from '@shop/platform/runtime'
 import { initTelemetry } from '@shop/platform/telemetry'
-import { createTestIssuer, serveJwks } from '@shop/platform/testing-auth'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { buildApp } from '../src/app.ts'
-import { GatewayConfig } from '../src/config.ts'
+import { buildTestGateway, type TestGateway } from './test-gateway.ts'
 
 // With spans recorded (an exporter configured), the gateway's SERVER span sits between
 // the caller and the service: the upstream call carries it as the parent, so one trace
@@ -23,32 +16,19 @@ const CALLER_SPAN = '00f067aa0ba902b7'
 
 describe('gateway tracing', () => {
   let upstream: FastifyInstance
+  let gateway: TestGateway
   let app: FastifyInstance
-  let jwks: Awaited<ReturnType<typeof serveJwks>>
 
   beforeAll(async () => {
     upstream = Fastify()
     upstream.get('/*', async (req) => ({ traceparent: req.headers.traceparent ?? null }))
     await upstream.listen({ host: '127.0.0.1', port: 0 })
-    const url = `http://127.0.0.1:${(upstream.server.address() as AddressInfo).port}`
-    const urls = Object.fromEntries(['auth', 'product', 'order', 'payment', 'shipping', 'gateway'].map((s) => [s, url])) as Record<ProcessName, string>
-    const issuer = await createTestIssuer()
-    jwks = await serveJwks(issuer.jwks)
-    const cache = createMemoryCache()
-    app = await buildApp({
-      logger: createLogger({ service: 'gateway-trace-test', level: 'silent' }),
-      version: 'test',
-      urls,
-      cache,
-      verifier: createTokenVerifier({ jwksUrl: jwks.url, issuer: issuer.issuer, audience: issuer.audience, denylist: cache }),
-      config: loadConfig(GatewayConfig, {}),
-    })
-    await app.ready()
+    gateway = await buildTestGateway({ upstream: `http://127.0.0.1:${(upstream.server.address() as AddressInfo).port}` })
+    app = gateway.app
   })
   afterAll(async () => {
-    await app.close()
+    await gateway.close()
     await upstream.close()
-    await jwks.close()
     await telemetry.shutdown()
   })
   beforeEach(() => exporter.reset())

@@ -1,24 +1,15 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { brotliDecompressSync, gunzipSync } from 'node:zlib'
 import { Redis } from 'ioredis'
-import { createTokenVerifier } from '@shop/platform/auth'
 import { createMemoryCache } from '@shop/platform/cache-memory'
 import { createRedisCache } from '@shop/platform/cache-redis'
-import { loadConfig } from '@shop/platform/config'
 import { edgeCacheHeaders } from '@shop/platform/edge-cache'
-import { createLogger } from '@shop/platform/logger'
 import type { Cache } from '@shop/platform/ports'
-import type { ProcessName } from '@shop/platform/runtime'
-import { createTestIssuer, serveJwks, type TestIssuer } from '@shop/platform/testing-auth'
 import { serverAvailable, testRedisUrl, uniqueName } from '@shop/platform/testing'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { buildApp } from '../src/app.ts'
-import { GatewayConfig } from '../src/config.ts'
+import { buildTestGateway, type TestGateway, webDistWith } from './test-gateway.ts'
 
 // Server-rendered pages in the gateway's edge cache (web.ts), with a small renderer in place
 // of the web app's: the page /p/:id shows the item the public API gives for :id, read
@@ -41,7 +32,6 @@ export async function render(url, fetchImpl, origin, reuseMarkup = (build) => bu
   return { status: 200, html, head: '<title>' + item.id + '</title>', state: JSON.stringify({ readAt: Date.now(), item }) }
 }
 `
-const TEMPLATE = '<!doctype html><html><head><!--app-head--></head><body><div id="root"><!--app-html--></div><!--app-state--></body></html>'
 
 const builds = () => (globalThis as { __pageBuilds?: number }).__pageBuilds ?? 0
 
@@ -86,46 +76,26 @@ afterAll(async () => {
 
 describe.each(adapters)('server-rendered pages in the edge cache ($name)', ({ enabled, make }) => {
   describe.runIf(enabled)('against a real upstream', () => {
-    let issuer: TestIssuer
-    let jwks: Awaited<ReturnType<typeof serveJwks>>
     let up: Upstream
     let cache: Cache
     let gateway: FastifyInstance
-    let distDir: string
-    const logger = createLogger({ service: 'gateway-test', level: 'silent' })
+    let built: TestGateway
+    let web: ReturnType<typeof webDistWith>
     let n = 0
     /** A fresh item id per test, so copies and counts never carry over. */
     const item = () => `i${++n}-${Date.now()}`
 
     beforeAll(async () => {
-      distDir = mkdtempSync(join(tmpdir(), 'gateway-pages-'))
-      mkdirSync(join(distDir, 'client'))
-      mkdirSync(join(distDir, 'server'))
-      writeFileSync(join(distDir, 'client', 'index.html'), TEMPLATE)
-      writeFileSync(join(distDir, 'server', 'entry-server.js'), RENDERER)
+      web = webDistWith(RENDERER)
       cache = make()
-      issuer = await createTestIssuer()
-      jwks = await serveJwks(issuer.jwks)
       up = await startUpstream(() => cache)
-      const base = `http://127.0.0.1:${(up.app.server.address() as AddressInfo).port}`
-      const urls = { auth: base, product: base, order: base, payment: base, shipping: base, gateway: 'http://127.0.0.1:1' } as Record<ProcessName, string>
-      gateway = await buildApp({
-        logger,
-        version: 'test',
-        urls,
-        cache,
-        verifier: createTokenVerifier({ jwksUrl: jwks.url, issuer: issuer.issuer, audience: issuer.audience, denylist: cache }),
-        config: loadConfig(GatewayConfig, {}),
-        webDistDir: distDir,
-      })
-      await gateway.ready()
+      built = await buildTestGateway({ upstream: `http://127.0.0.1:${(up.app.server.address() as AddressInfo).port}`, cache, webDistDir: web.dir })
+      gateway = built.app
     })
     afterAll(async () => {
-      await gateway?.close()
+      await built?.close()
       await up?.app.close()
-      await jwks?.close()
-      await cache?.close()
-      if (distDir) rmSync(distDir, { recursive: true, force: true })
+      web?.remove()
     })
     beforeEach(() => {
       up.ttlMs = 10_000
