@@ -66,22 +66,27 @@ describe('Result math', () => {
 })
 
 describe('ratio and number formatting', () => {
-  it('formats the ratio to the baseline with the baseline name', () => {
-    expect(formatRatio(420, 1000, 'raw-fastify')).toBe('0.420× raw-fastify')
-    expect(formatRatio(1000, 1000, 'raw-fastify')).toBe('1.00× raw-fastify')
-    expect(formatRatio(12_500, 1000, 'pgbench-tpcb')).toBe('12.5× pgbench-tpcb')
-    expect(formatRatio(250_000, 1000, 'pgbench-tpcb')).toBe('250× pgbench-tpcb')
-    expect(formatRatio(2_500_000, 1000, 'pgbench-tpcb')).toBe('2500× pgbench-tpcb')
-    expect(formatRatio(42, 10_000, 'raw-fastify')).toBe('0.00420× raw-fastify')
+  it.each([
+    [420, 1000, 'raw-fastify', '0.420× raw-fastify'],
+    [1000, 1000, 'raw-fastify', '1.00× raw-fastify'],
+    [12_500, 1000, 'pgbench-tpcb', '12.5× pgbench-tpcb'],
+    [250_000, 1000, 'pgbench-tpcb', '250× pgbench-tpcb'],
+    [2_500_000, 1000, 'pgbench-tpcb', '2500× pgbench-tpcb'],
+    [42, 10_000, 'raw-fastify', '0.00420× raw-fastify'],
+  ])('formats the ratio to the baseline with the baseline name: %d / %d → %s', (value, baseline, name, shown) => {
+    expect(formatRatio(value, baseline, name)).toBe(shown)
   })
 
-  it('cuts the ratio instead of rounding it, so a ratio just under a target never reads as the target', () => {
-    expect(formatRatio(13_835, 55_360, 'raw-fastify')).toBe('0.249× raw-fastify')
-    expect(formatRatio(2_496, 10_000, 'raw-fastify')).toBe('0.249× raw-fastify')
-    expect(formatRatio(2_500, 10_000, 'raw-fastify')).toBe('0.250× raw-fastify')
-    expect(formatRatio(29, 100, 'raw-fastify')).toBe('0.290× raw-fastify')
-    expect(formatRatio(133, 3_368, 'pgbench-tpcb')).toBe('0.0394× pgbench-tpcb')
-    expect(formatRatio(0, 1000, 'raw-fastify')).toBe('0.00× raw-fastify')
+  // A ratio just under a target must never read as the target: the digits are cut, not rounded.
+  it.each([
+    [13_835, 55_360, 'raw-fastify', '0.249× raw-fastify'],
+    [2_496, 10_000, 'raw-fastify', '0.249× raw-fastify'],
+    [2_500, 10_000, 'raw-fastify', '0.250× raw-fastify'],
+    [29, 100, 'raw-fastify', '0.290× raw-fastify'],
+    [133, 3_368, 'pgbench-tpcb', '0.0394× pgbench-tpcb'],
+    [0, 1000, 'raw-fastify', '0.00× raw-fastify'],
+  ])('cuts the ratio instead of rounding it: %d / %d → %s', (value, baseline, name, shown) => {
+    expect(formatRatio(value, baseline, name)).toBe(shown)
   })
 
   it('when the baseline was not measured, the ratio says so instead of dividing by nothing', () => {

@@ -65,7 +65,7 @@ export function formatRatio(value: number, baselineValue: number | undefined, ba
 }
 
 /** `r` to `significant` digits, cut toward zero (0.2496 → "0.249"); numbers of more integer digits are cut to an integer. */
-export function truncatedDigits(r: number, significant: number): string {
+function truncatedDigits(r: number, significant: number): string {
   if (r === 0) return (0).toFixed(significant - 1)
   const decimals = Math.max(0, significant - 1 - Math.floor(Math.log10(Math.abs(r))))
   const scale = 10 ** decimals
