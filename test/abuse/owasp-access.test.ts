@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { serverAvailable } from '@shop/platform/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { api, until } from '../e2e/client.ts'
+import { type ApiResponse, api, until } from '../e2e/client.ts'
 import { ADDRESS, createProduct, orderStatus, pay, placeOrder } from '../e2e/fixtures.ts'
 import { type Shop, startDistributedShop } from '../e2e/shop.ts'
 import { adminToken, type Client, documentedOperations, expectProblem, OWNER_OF_PREFIX, plausibleBody, send, tokenProbes } from './kit.ts'
@@ -169,6 +169,57 @@ describe.runIf(ready)('OWASP API Top 10: access control (distributed shop)', () 
       expect(rotated.status).toBe(200)
       expectProblem(await client.call('POST', '/auth/refresh', { body: { refreshToken: first.body.refreshToken } }), 401)
       expectProblem(await client.call('POST', '/auth/refresh', { body: { refreshToken: rotated.body.refreshToken } }), 401)
+    })
+
+    // The web app keeps its refresh token in the gateway's HttpOnly cookie (x-refresh-cookie: 1).
+    const WEB = { 'x-refresh-cookie': '1' }
+    const withCookie = (value: string) => ({ ...WEB, cookie: `theme=dark; shop_refresh=${encodeURIComponent(value)}` })
+    /** The session cookie an answer sets: its value and attributes. */
+    const sessionCookie = (res: ApiResponse) => {
+      const set = res.headers.getSetCookie().filter((c) => c.startsWith('shop_refresh='))
+      expect(set, JSON.stringify(res.headers.getSetCookie())).toHaveLength(1)
+      const [pair, ...attributes] = (set[0] as string).split(/;\s*/)
+      return { value: decodeURIComponent((pair as string).slice('shop_refresh='.length)), attributes }
+    }
+    const webUser = () => ({ email: `dave-${randomUUID().slice(0, 8)}@shop.test`, password: `Pw-${randomUUID()}`, name: '박지성' })
+
+    it("the web's session cookie is HttpOnly, SameSite=Strict and sent only to /v1/auth; no answer carries the refresh token; refreshing by it rotates it, and a replayed one takes the family down", async () => {
+      const reg = await client.call('POST', '/auth/register', { headers: WEB, body: webUser() })
+      expect(reg.status, JSON.stringify(reg.body)).toBe(201)
+      expect(Object.keys(reg.body).sort()).toEqual(['accessToken', 'expiresIn', 'user'])
+      const first = sessionCookie(reg)
+      // The gateway is reached on 127.0.0.1, a secure context to browsers: the cookie is Secure.
+      expect(first.attributes.sort()).toEqual(['HttpOnly', 'Max-Age=2592000', 'Path=/v1/auth', 'SameSite=Strict', 'Secure'])
+
+      const rotated = await client.call('POST', '/auth/refresh', { headers: withCookie(first.value), body: {} })
+      expect(rotated.status, JSON.stringify(rotated.body)).toBe(200)
+      expect(Object.keys(rotated.body).sort()).toEqual(['accessToken', 'expiresIn'])
+      const second = sessionCookie(rotated)
+      expect(second.value).not.toBe(first.value)
+      expect((await client.get('/auth/profile', rotated.body.accessToken)).status).toBe(200)
+
+      const replayed = await client.call('POST', '/auth/refresh', { headers: withCookie(first.value), body: {} })
+      expectProblem(replayed, 401, 'unauthorized')
+      expect(sessionCookie(replayed).attributes).toContain('Max-Age=0')
+      expectProblem(await client.call('POST', '/auth/refresh', { headers: withCookie(second.value), body: {} }), 401, 'unauthorized')
+    })
+
+    it('a refresh token from the page (a session kept before the cookie) moves into the cookie; logout by the cookie ends the session and clears it; no cookie, no refresh', async () => {
+      const reg = await client.call('POST', '/auth/register', { body: webUser() })
+      expect(reg.headers.getSetCookie()).toEqual([])
+      const moved = await client.call('POST', '/auth/refresh', { headers: WEB, body: { refreshToken: reg.body.refreshToken } })
+      expect(moved.status, JSON.stringify(moved.body)).toBe(200)
+      expect(moved.body.refreshToken).toBeUndefined()
+      const cookie = sessionCookie(moved)
+
+      const out = await client.call('POST', '/auth/logout', { token: moved.body.accessToken, headers: withCookie(cookie.value), body: {} })
+      expect(out.status, JSON.stringify(out.body)).toBe(204)
+      expect(sessionCookie(out).attributes).toContain('Max-Age=0')
+      expect((await client.get('/auth/profile', moved.body.accessToken)).status).toBe(401)
+      expectProblem(await client.call('POST', '/auth/refresh', { headers: withCookie(cookie.value), body: {} }), 401, 'unauthorized')
+      // Without the cookie, nothing reaches auth; a body that is not an object is refused as auth refuses it.
+      expectProblem(await client.call('POST', '/auth/refresh', { headers: WEB, body: {} }), 401, 'unauthorized')
+      expectProblem(await client.call('POST', '/auth/refresh', { headers: withCookie(cookie.value), body: [1] }), 400, 'validation_failed')
     })
   })
 

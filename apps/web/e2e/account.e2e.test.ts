@@ -85,6 +85,44 @@ describe("a shopper's account", () => {
     }
   })
 
+  it('keeps the sign-in in an HttpOnly cookie no script on the page can read: a reload stays signed in, signing out clears it', async () => {
+    const email = uniqueEmail('cookie')
+    const password = 'cookie-password-2026'
+    await createShopClient({ baseUrl: shop.gatewayUrl }).auth.register({ email, password, name: '한지민' })
+    const ctx = await newContext(browser, DESKTOP)
+    const page = await ctx.newPage()
+    const sessionCookies = async () => (await ctx.cookies(`${shop.gatewayUrl}/v1/auth/refresh`)).filter((c) => c.name === 'shop_refresh')
+    try {
+      await page.goto(`${shop.gatewayUrl}/login?next=%2Faccount`)
+      await page.getByRole('textbox', { name: '이메일' }).fill(email)
+      await page.getByLabel('비밀번호').fill(password)
+      await page.getByRole('button', { name: '로그인' }).click()
+      await page.waitForURL(/\/account$/)
+      const [cookie] = await sessionCookies()
+      expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/v1/auth' })
+      // Nothing the page's scripts can read holds it: not the storage, not document.cookie.
+      const readable = await page.evaluate(() => JSON.stringify({ storage: { ...localStorage }, cookies: document.cookie }))
+      expect(readable).not.toContain(cookie!.value)
+      expect(readable).not.toContain('refreshToken')
+      // Pages are not sent it either: only /v1/auth is.
+      expect(await ctx.cookies(`${shop.gatewayUrl}/account`)).toEqual([])
+
+      await page.reload()
+      const header = page.getByRole('navigation', { name: '내 쇼핑' })
+      await expect.poll(() => header.getByRole('button', { name: '로그아웃' }).count()).toBe(1)
+      // The reload's refresh rotated it.
+      expect((await sessionCookies())[0]?.value).not.toBe(cookie!.value)
+
+      await header.getByRole('button', { name: '로그아웃' }).click()
+      await expect.poll(() => header.getByRole('link', { name: '로그인' }).count()).toBe(1)
+      expect(await sessionCookies()).toEqual([])
+      await page.reload()
+      await expect.poll(() => header.getByRole('link', { name: '로그인' }).count()).toBe(1)
+    } finally {
+      await ctx.close()
+    }
+  })
+
   it('sign-up explains a taken e-mail and a short password in Korean, and the pages pass axe', async () => {
     const ctx = await newContext(browser, PHONE)
     const page = await ctx.newPage()

@@ -14,6 +14,7 @@ export interface ShopClientOptions {
   onSessionChange?: Parameters<typeof createTransport>[0]['onSessionChange']
   sleep?: (ms: number) => Promise<void>
   exclusive?: Parameters<typeof createTransport>[0]['exclusive']
+  refreshCookie?: boolean
 }
 
 /** A fresh Idempotency-Key; a caller keeps one per logical action so a retry reuses it. */
@@ -43,8 +44,9 @@ export function createShopClient(opts: ShopClientOptions) {
     if (!response.ok) throw problemOf(response, error)
     return data as D
   }
-  const started = async <S extends { accessToken: string; refreshToken: string }>(s: S): Promise<S> => {
-    await transport.setSession({ accessToken: s.accessToken, refreshToken: s.refreshToken })
+  // With refreshCookie the answer carries no refresh token: the gateway's cookie holds it.
+  const started = async <S extends { accessToken: string; refreshToken?: string }>(s: S): Promise<S> => {
+    await transport.setSession({ accessToken: s.accessToken, refreshToken: s.refreshToken ?? '' })
     return s
   }
   const key = (k?: string) => ({ 'idempotency-key': k ?? newIdempotencyKey() })
@@ -63,7 +65,7 @@ export function createShopClient(opts: ShopClientOptions) {
       async logout() {
         const s = await transport.session()
         try {
-          if (s) await unwrap(api.POST('/v1/auth/logout', { body: { refreshToken: s.refreshToken } }))
+          if (s) await unwrap(api.POST('/v1/auth/logout', { body: s.refreshToken ? { refreshToken: s.refreshToken } : {} }))
         } finally {
           await transport.setSession(null)
         }

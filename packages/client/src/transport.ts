@@ -1,6 +1,9 @@
 import { ApiError, problemFrom } from './errors.ts'
 
-/** What a signed-in client holds: the access token lives in memory, the refresh token in the store. */
+/**
+ * What a signed-in client holds: the access token lives in memory, the refresh token in the
+ * store, or with `refreshCookie` in the gateway's HttpOnly cookie, where it is '' here.
+ */
 export interface Session {
   accessToken: string
   refreshToken: string
@@ -30,9 +33,19 @@ export interface TransportOptions {
    * Web Locks API, so two tabs never spend one refresh token twice: reuse revokes the family).
    */
   exclusive?: <R>(fn: () => Promise<R>) => Promise<R>
+  /**
+   * The refresh token goes in the gateway's HttpOnly cookie, never into this client's
+   * memory or store (the web: a script injected into the page cannot take the sign-in
+   * away). Auth calls ask for it with the `x-refresh-cookie` header; a refresh token still
+   * held from before (the store's) is sent once and moves into the cookie.
+   */
+  refreshCookie?: boolean
 }
 
 const AUTH_ROUTES = /\/v1\/auth\/(login|register|refresh)$/
+/** The calls whose answers set or clear the session cookie. */
+const COOKIE_ROUTES = /\/v1\/auth\/(login|register|refresh|logout)$/
+const COOKIE_HEADER = 'x-refresh-cookie'
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS'])
 
 /**
@@ -89,16 +102,16 @@ export function createTransport(opts: TransportOptions) {
     try {
       const res = await doFetch(`${opts.baseUrl}/v1/auth/refresh`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ refreshToken: current.refreshToken }),
+        headers: { 'content-type': 'application/json', ...(opts.refreshCookie ? { [COOKIE_HEADER]: '1' } : {}) },
+        body: JSON.stringify(current.refreshToken ? { refreshToken: current.refreshToken } : {}),
       })
       if (!res.ok) {
         // another tab may have rotated it meanwhile; only a still-current session is dropped
         if ((session === before || session === current) && (res.status === 401 || res.status === 400)) await setSession(null)
         return false
       }
-      const body = (await res.json()) as Session
-      await setSession({ accessToken: body.accessToken, refreshToken: body.refreshToken })
+      const body = (await res.json()) as Partial<Session> & { accessToken: string }
+      await setSession({ accessToken: body.accessToken, refreshToken: body.refreshToken ?? '' })
       return true
     } catch {
       return false
@@ -113,7 +126,9 @@ export function createTransport(opts: TransportOptions) {
 
   function withToken(req: Request): Request {
     const headers = new Headers(req.headers)
-    if (session && !AUTH_ROUTES.test(new URL(req.url).pathname)) headers.set('authorization', `Bearer ${session.accessToken}`)
+    const path = new URL(req.url).pathname
+    if (session && !AUTH_ROUTES.test(path)) headers.set('authorization', `Bearer ${session.accessToken}`)
+    if (opts.refreshCookie && COOKIE_ROUTES.test(path)) headers.set(COOKIE_HEADER, '1')
     return new Request(req, { headers })
   }
 

@@ -5,7 +5,7 @@ import { ApiError, createShopClient, newIdempotencyKey, parseEvents, type Sessio
 
 type Handler = (req: IncomingMessage, body: string, res: ServerResponse) => void
 let server: Server | undefined
-const seen: { method: string; url: string; auth?: string; key?: string; body: string }[] = []
+const seen: { method: string; url: string; auth?: string; key?: string; cookieMode?: string; body: string }[] = []
 
 async function serve(handler: Handler): Promise<string> {
   seen.length = 0
@@ -13,7 +13,14 @@ async function serve(handler: Handler): Promise<string> {
     let body = ''
     req.on('data', (c) => (body += c))
     req.on('end', () => {
-      seen.push({ method: req.method!, url: req.url!, auth: req.headers.authorization, key: req.headers['idempotency-key'] as string, body })
+      seen.push({
+        method: req.method!,
+        url: req.url!,
+        auth: req.headers.authorization,
+        key: req.headers['idempotency-key'] as string,
+        cookieMode: req.headers['x-refresh-cookie'] as string | undefined,
+        body,
+      })
       handler(req, body, res)
     })
   })
@@ -119,6 +126,53 @@ describe('the client transport', () => {
     })
     const err = (await createShopClient({ baseUrl: base, sleep: noWait }).products.list().catch((e: unknown) => e)) as ApiError
     expect([err.status, err.code]).toEqual([502, 'internal'])
+  })
+})
+
+describe('the client transport with the refresh token in the gateway\'s cookie', () => {
+  // The stand-in answers as the gateway does when asked for the cookie: no refresh token in any body.
+  const gatewayWithCookie = () =>
+    serve((req, _body, res) => {
+      if (req.url === '/v1/auth/login') return json(res, 200, { user: { id: 'u1', email: 'a@b.c', name: 'n', roles: [] }, accessToken: 'a1', expiresIn: 900 })
+      if (req.url === '/v1/auth/refresh') return json(res, 200, { accessToken: 'a2', expiresIn: 900 })
+      if (req.url === '/v1/auth/logout') {
+        res.writeHead(204)
+        return res.end()
+      }
+      if (req.headers.authorization === 'Bearer a2') return json(res, 200, { id: 'u1', email: 'a@b.c', name: 'n', roles: [], addresses: [] })
+      problem(res, 401, 'unauthorized')
+    })
+
+  it('asks for the cookie on every auth call, never holds or stores a refresh token, refreshes and signs out by the cookie alone', async () => {
+    const base = await gatewayWithCookie()
+    const store = memoryStore(null)
+    const client = createShopClient({ baseUrl: base, store, sleep: noWait, refreshCookie: true })
+    await client.auth.login('a@b.c', 'pw')
+    expect(store.get()).toEqual({ accessToken: 'a1', refreshToken: '' })
+    // a1 has expired at the server: one refresh by the cookie, then the request again.
+    expect((await client.auth.profile()).id).toBe('u1')
+    expect(store.get()).toEqual({ accessToken: 'a2', refreshToken: '' })
+    await client.auth.logout()
+    expect(store.get()).toBeNull()
+    expect(seen.map((r) => [r.url, r.cookieMode ?? null, r.body])).toEqual([
+      ['/v1/auth/login', '1', JSON.stringify({ email: 'a@b.c', password: 'pw' })],
+      ['/v1/auth/profile', null, ''],
+      ['/v1/auth/refresh', '1', '{}'],
+      ['/v1/auth/profile', null, ''],
+      ['/v1/auth/logout', '1', '{}'],
+    ])
+  })
+
+  it('a refresh token stored before the cookie is sent once, to move it into the cookie, and is then forgotten', async () => {
+    const base = await gatewayWithCookie()
+    const store = memoryStore({ accessToken: '', refreshToken: 'kept-from-before' })
+    const client = createShopClient({ baseUrl: base, store, sleep: noWait, refreshCookie: true })
+    expect((await client.auth.profile()).id).toBe('u1')
+    expect(seen.map((r) => [r.url, r.cookieMode ?? null, r.body])).toEqual([
+      ['/v1/auth/refresh', '1', JSON.stringify({ refreshToken: 'kept-from-before' })],
+      ['/v1/auth/profile', null, ''],
+    ])
+    expect(store.get()).toEqual({ accessToken: 'a2', refreshToken: '' })
   })
 })
 

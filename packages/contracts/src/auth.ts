@@ -6,6 +6,8 @@ export const PASSWORD_MIN_LENGTH = 10
 export const PASSWORD_MAX_LENGTH = 1024
 /** Access-token lifetime in seconds, as answered in `expiresIn`. */
 export const ACCESS_TOKEN_TTL_SECONDS = 900
+/** Refresh-token lifetime in seconds (30 days): how long a session lasts unused, and the web's session cookie. */
+export const REFRESH_TOKEN_TTL_SECONDS = 30 * 24 * 60 * 60
 
 export const Role = Type.Union([Type.Literal('customer'), Type.Literal('admin')])
 export type Role = Static<typeof Role>

@@ -16,6 +16,7 @@ import { createEdgeCache } from './edge-cache.ts'
 import { createOpenApiAggregator } from './openapi.ts'
 import { registerUpstream } from './proxy.ts'
 import { ROUTE_TABLE } from './routes.ts'
+import { cookieExchange } from './session-cookie.ts'
 import { registerWebApp } from './web.ts'
 
 export interface GatewayDeps {
@@ -101,6 +102,7 @@ export async function buildApp(deps: GatewayDeps): Promise<FastifyInstance> {
         metrics: deps.metrics,
         check,
         edge,
+        exchange: name === 'auth' ? cookieExchange : undefined,
       })
     }
   })

@@ -23,6 +23,14 @@ export interface UpstreamOptions {
   check(req: FastifyRequest): Promise<void>
   /** Public answers the upstream allows the gateway to keep are answered from here. */
   edge?: EdgeCache
+  /** What rewrites a request's body and its answer (the web's session cookie); undefined leaves the request as it came. */
+  exchange?(req: FastifyRequest): BodyExchange | undefined
+}
+
+/** A rewritten request body, and what rewrites its answer (read whole, since it must be small). */
+export interface BodyExchange {
+  body: Buffer | undefined
+  answer(status: number, body: Buffer, reply: FastifyReply): Buffer
 }
 
 type UpstreamResponse = Dispatcher.ResponseData
@@ -122,10 +130,17 @@ export function registerUpstream(app: FastifyInstance, o: UpstreamOptions): void
   const retryAfter = Math.ceil(o.breakerResetMs / 1000)
 
   /** Relays the answer; one the request may keep (edgeKey) is offered to the edge cache. */
-  async function relay(res: UpstreamResponse, reply: FastifyReply, edgeKey: string | undefined, askedAt: number): Promise<FastifyReply> {
+  async function relay(
+    res: UpstreamResponse,
+    reply: FastifyReply,
+    edgeKey: string | undefined,
+    askedAt: number,
+    exchange: BodyExchange | undefined,
+  ): Promise<FastifyReply> {
     const headers = endToEnd(res.headers)
     reply.code(res.statusCode).headers(headers)
     const length = Number(res.headers['content-length'])
+    if (exchange) return reply.send(exchange.answer(res.statusCode, Buffer.from(await res.body.arrayBuffer()), reply))
     if (Number.isFinite(length) && length <= BUFFER_LIMIT) {
       const body = Buffer.from(await res.body.arrayBuffer())
       if (edgeKey !== undefined && o.edge) {
@@ -212,8 +227,9 @@ export function registerUpstream(app: FastifyInstance, o: UpstreamOptions): void
       return reply.code(res.statusCode).headers(endToEnd(res.headers)).header('x-accel-buffering', 'no').send(body)
     }
     const call = async (req: FastifyRequest, reply: FastifyReply, edgeKey: string | undefined) => {
+      const exchange = o.exchange?.(req)
       const headers = upstreamHeaders(req)
-      const body = req.body as Buffer | undefined
+      const body = exchange ? exchange.body : (req.body as Buffer | undefined)
       let res: UpstreamResponse
       const askedAt = performance.now()
       try {
@@ -222,7 +238,7 @@ export function registerUpstream(app: FastifyInstance, o: UpstreamOptions): void
         if (!breaker.opened) o.logger.warn({ err, upstream: o.name }, 'upstream call failed')
         throw new UpstreamUnavailable(o.name, retryAfter)
       }
-      return relay(res, reply, edgeKey, askedAt)
+      return relay(res, reply, edgeKey, askedAt, exchange)
     }
     for (const prefix of o.prefixes) {
       scope.all(`/v1/${prefix}`, forward)

@@ -3,26 +3,32 @@ import type { Session, SessionStore } from '@shop/client'
 const KEY = 'shop.session'
 
 /**
- * The browser's session store: the refresh token only (the access token stays in memory).
- * Every tab shares it, so refreshes are serialised with the Web Locks API: a refresh token
- * is single-use and a reuse would revoke the whole sign-in.
+ * The browser's session store. The refresh token lives in the gateway's HttpOnly cookie
+ * (the client's `refreshCookie`), out of reach of any script on the page; the access token
+ * stays in memory. What is stored here is no secret: only that this browser signed in, so
+ * that a new page asks for an access token (a refresh by the cookie) instead of showing
+ * the shopper signed out. A refresh token an earlier version stored here is handed back
+ * once, for the client to move into the cookie, and is overwritten right after.
+ * Every tab shares the cookie, so refreshes are serialised with the Web Locks API: a
+ * refresh token is single-use and a reuse would revoke the whole sign-in.
  */
 export const browserSessionStore: SessionStore = {
   load() {
     try {
       const raw = localStorage.getItem(KEY)
-      const parsed = raw ? (JSON.parse(raw) as { refreshToken?: unknown }) : null
-      return typeof parsed?.refreshToken === 'string' ? { accessToken: '', refreshToken: parsed.refreshToken } : null
+      const parsed = raw ? (JSON.parse(raw) as { signedIn?: unknown; refreshToken?: unknown }) : null
+      if (typeof parsed?.refreshToken === 'string') return { accessToken: '', refreshToken: parsed.refreshToken }
+      return parsed?.signedIn === true ? { accessToken: '', refreshToken: '' } : null
     } catch {
       return null
     }
   },
   save(session: Session | null) {
     try {
-      if (session) localStorage.setItem(KEY, JSON.stringify({ refreshToken: session.refreshToken }))
+      if (session) localStorage.setItem(KEY, JSON.stringify({ signedIn: true }))
       else localStorage.removeItem(KEY)
     } catch {
-      // storage full or disabled: the session lasts as long as the page
+      // storage full or disabled: a new page starts signed out (the cookie is still there to sign in again)
     }
   },
 }

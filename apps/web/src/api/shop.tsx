@@ -16,9 +16,14 @@ export function ShopClientProvider({ client, children }: { client: ShopClient; c
   return <ClientContext.Provider value={client}>{children}</ClientContext.Provider>
 }
 
-/** The browser's client: same origin, refresh token in storage, refreshes serialised across tabs. */
+/** The browser's client: same origin, refresh token in the gateway's HttpOnly cookie, refreshes serialised across tabs. */
 export function createBrowserClient(): ShopClient {
-  return createShopClient({ baseUrl: window.location.origin, store: browserSessionStore, exclusive: exclusiveAcrossTabs })
+  return createShopClient({
+    baseUrl: window.location.origin,
+    store: browserSessionStore,
+    exclusive: exclusiveAcrossTabs,
+    refreshCookie: true,
+  })
 }
 
 export function createQueryClient(): QueryClient {

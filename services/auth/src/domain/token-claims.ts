@@ -1,4 +1,4 @@
-import { ACCESS_TOKEN_TTL_SECONDS, type Role } from '@shop/contracts/auth'
+import { ACCESS_TOKEN_TTL_SECONDS, REFRESH_TOKEN_TTL_SECONDS, type Role } from '@shop/contracts/auth'
 
 /** What an access token says about its bearer (API.md: sub, roles, jti, exp, iss, aud; sid for logout). */
 export interface AccessClaims {
@@ -13,7 +13,7 @@ export interface AccessClaims {
   exp: number
 }
 
-export const REFRESH_TOKEN_TTL_MS = 30 * 24 * 60 * 60 * 1000
+export const REFRESH_TOKEN_TTL_MS = REFRESH_TOKEN_TTL_SECONDS * 1000
 
 /** The claims of a fresh access token issued at `nowMs`. */
 export function accessClaims(input: {
