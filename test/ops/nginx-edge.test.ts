@@ -112,6 +112,25 @@ describe('edge in front of a real gateway', () => {
     expect(await login('127.0.0.3', 0)).toBe(401)
   })
 
+  it("sets the web's session cookie Secure when the shop is reached over HTTPS, though the gateway itself is plain HTTP behind the edge", async () => {
+    // A host that is not a loopback name: only the scheme the edge passes on can make the cookie
+    // Secure. The certificate names localhost, so this client checks it against that name.
+    const shopTest = new Agent({ localAddress: '127.0.0.5', connect: { ca: tls.pem, servername: 'localhost', checkServerIdentity: () => undefined } })
+    agents.push(shopTest)
+    const res = await request(`https://localhost:${https}/v1/auth/register`, {
+      method: 'POST',
+      dispatcher: shopTest,
+      headers: { host: 'shop.test', 'content-type': 'application/json', 'x-refresh-cookie': '1' },
+      body: JSON.stringify({ email: `edge-${Date.now()}@shop.test`, password: 'Edge-password-2026', name: '김도현' }),
+    })
+    const body = (await res.body.json()) as Record<string, unknown>
+    expect(res.statusCode, JSON.stringify(body)).toBe(201)
+    expect(body.refreshToken).toBeUndefined()
+    const cookie = String(res.headers['set-cookie'])
+    expect(cookie).toMatch(/^shop_refresh=[^;]+;/)
+    expect(cookie.split(/;\s*/).slice(1).sort()).toEqual(['HttpOnly', 'Max-Age=2592000', 'Path=/v1/auth', 'SameSite=Strict', 'Secure'])
+  })
+
   it('compresses text answers the gateway sends uncompressed', async () => {
     const direct = await request(`${shop.gatewayUrl}/v1/openapi.json`, { headers: { 'accept-encoding': 'gzip' } })
     await direct.body.dump()
