@@ -139,8 +139,8 @@ export function registerUpstream(app: FastifyInstance, o: UpstreamOptions): void
   ): Promise<FastifyReply> {
     const headers = endToEnd(res.headers)
     reply.code(res.statusCode).headers(headers)
-    const length = Number(res.headers['content-length'])
     if (exchange) return reply.send(exchange.answer(res.statusCode, Buffer.from(await res.body.arrayBuffer()), reply))
+    const length = Number(res.headers['content-length'])
     if (Number.isFinite(length) && length <= BUFFER_LIMIT) {
       const body = Buffer.from(await res.body.arrayBuffer())
       if (edgeKey !== undefined && o.edge) {
