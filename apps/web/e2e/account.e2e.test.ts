@@ -123,6 +123,33 @@ describe("a shopper's account", () => {
     }
   })
 
+  it('every open tab follows signing in and signing out in another one, without a reload', async () => {
+    const email = uniqueEmail('tabs')
+    const password = 'tabs-password-2026'
+    await createShopClient({ baseUrl: shop.gatewayUrl }).auth.register({ email, password, name: '윤서연' })
+    const ctx = await newContext(browser, DESKTOP)
+    try {
+      const [first, second] = [await ctx.newPage(), await ctx.newPage()]
+      await second.goto(`${shop.gatewayUrl}/`)
+      const headerOf = (page: typeof first) => page.getByRole('navigation', { name: '내 쇼핑' })
+      await expect.poll(() => headerOf(second).getByRole('link', { name: '로그인' }).count()).toBe(1)
+
+      await first.goto(`${shop.gatewayUrl}/login`)
+      await first.getByRole('textbox', { name: '이메일' }).fill(email)
+      await first.getByLabel('비밀번호').fill(password)
+      await first.getByRole('button', { name: '로그인' }).click()
+      await expect.poll(() => headerOf(first).getByRole('button', { name: '로그아웃' }).count()).toBe(1)
+      // The other tab, left alone, is signed in too: its session renewed by the shared cookie.
+      await expect.poll(() => headerOf(second).getByRole('button', { name: '로그아웃' }).count()).toBe(1)
+
+      await headerOf(second).getByRole('button', { name: '로그아웃' }).click()
+      await expect.poll(() => headerOf(second).getByRole('link', { name: '로그인' }).count()).toBe(1)
+      await expect.poll(() => headerOf(first).getByRole('link', { name: '로그인' }).count()).toBe(1)
+    } finally {
+      await ctx.close()
+    }
+  })
+
   it('sign-up explains a taken e-mail and a short password in Korean, and the pages pass axe', async () => {
     const ctx = await newContext(browser, PHONE)
     const page = await ctx.newPage()

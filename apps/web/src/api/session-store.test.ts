@@ -1,6 +1,7 @@
 // @vitest-environment jsdom
 import { afterEach, describe, expect, it } from 'vitest'
-import { browserSessionStore } from './session-store.ts'
+import type { Session } from '@shop/client'
+import { browserSessionStore, onSessionElsewhere } from './session-store.ts'
 
 afterEach(() => localStorage.clear())
 
@@ -26,5 +27,19 @@ describe("the browser's session store", () => {
       localStorage.setItem('shop.session', junk)
       expect(browserSessionStore.load(), junk).toBeNull()
     }
+  })
+
+  it("hears another tab sign in and out (the storage event other tabs get), and nothing else's changes", () => {
+    const heard: (Session | null)[] = []
+    const stop = onSessionElsewhere((s) => heard.push(s))
+    const elsewhere = (key: string | null) => window.dispatchEvent(new StorageEvent('storage', { key }))
+    localStorage.setItem('shop.session', JSON.stringify({ signedIn: true }))
+    elsewhere('shop.session')
+    elsewhere('shop.cart.guest')
+    localStorage.clear()
+    elsewhere(null)
+    stop()
+    elsewhere('shop.session')
+    expect(heard).toEqual([{ accessToken: '', refreshToken: '' }, null])
   })
 })

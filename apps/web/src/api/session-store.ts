@@ -33,6 +33,19 @@ export const browserSessionStore: SessionStore = {
   },
 }
 
+/**
+ * Calls `onChange` when another tab of this browser signs in (a session this tab can renew by
+ * the cookie they share) or signs out (null): every open tab follows at once instead of
+ * showing the old state until its next request. Returns the function that stops listening.
+ */
+export function onSessionElsewhere(onChange: (session: Session | null) => void): () => void {
+  const onStorage = (e: StorageEvent) => {
+    if (e.key === KEY || e.key === null) onChange(browserSessionStore.load() as Session | null)
+  }
+  window.addEventListener('storage', onStorage)
+  return () => window.removeEventListener('storage', onStorage)
+}
+
 export function exclusiveAcrossTabs<R>(fn: () => Promise<R>): Promise<R> {
   const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined
   return locks ? (locks.request('shop.session.refresh', fn) as Promise<R>) : fn()

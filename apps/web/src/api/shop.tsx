@@ -1,7 +1,7 @@
 import { createShopClient, type Profile, type ShopClient } from '@shop/client'
 import { QueryClient, useQuery, useQueryClient } from '@tanstack/react-query'
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react'
-import { browserSessionStore, exclusiveAcrossTabs } from './session-store.ts'
+import { browserSessionStore, exclusiveAcrossTabs, onSessionElsewhere } from './session-store.ts'
 
 const ClientContext = createContext<ShopClient | null>(null)
 
@@ -61,16 +61,29 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const client = useShop()
   const qc = useQueryClient()
   const [hasSession, setHasSession] = useState<boolean | null>(null)
+  const forgetAccount = useCallback(() => {
+    qc.removeQueries({ queryKey: ['profile'] })
+    qc.removeQueries({ queryKey: ['orders'] })
+    qc.removeQueries({ queryKey: ['order'] })
+  }, [qc])
   useEffect(() => {
     let live = true
     void client.session().then((s) => live && setHasSession(Boolean(s)))
     // a refresh refused elsewhere (signed out on another device) ends the session here too
     const off = client.transport.onSessionChange((s) => setHasSession(Boolean(s)))
+    // Another tab signed out, or signed in (perhaps as someone else): this one follows at once.
+    // A sign-in starts this tab's session over, so its next request renews it by the cookie
+    // the tabs share and the profile is read again.
+    const offElsewhere = onSessionElsewhere((s) => {
+      forgetAccount()
+      void client.transport.setSession(s && { accessToken: '', refreshToken: s.refreshToken })
+    })
     return () => {
       live = false
       off()
+      offElsewhere()
     }
-  }, [client])
+  }, [client, forgetAccount])
   const profile = useQuery({
     queryKey: ['profile'],
     queryFn: () => client.auth.profile(),
@@ -84,10 +97,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const logout = useCallback(async () => {
     await client.auth.logout().catch(() => {})
     setHasSession(false)
-    qc.removeQueries({ queryKey: ['profile'] })
-    qc.removeQueries({ queryKey: ['orders'] })
-    qc.removeQueries({ queryKey: ['order'] })
-  }, [client, qc])
+    forgetAccount()
+  }, [client, forgetAccount])
   const value = useMemo<AuthState>(() => {
     if (hasSession === null || (hasSession && profile.isPending)) return { status: 'unknown', user: null, signedIn, logout }
     if (!hasSession || profile.isError || !profile.data) return { status: 'signedOut', user: null, signedIn, logout }
