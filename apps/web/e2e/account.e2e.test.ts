@@ -1,5 +1,5 @@
 import { createShopClient, isApiError, type ShopClient } from '@shop/client'
-import type { Browser } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Shop } from '../../../test/e2e/shop.ts'
 import { DESKTOP, expectAccessible, launchBrowser, newContext, PHONE, watchErrors } from './browser.ts'
@@ -18,6 +18,14 @@ afterAll(async () => {
   await browser?.close()
   await shop?.stop()
 })
+
+/** Signs in on the login page (`next`: where it sends the shopper after), as a shopper types it. */
+async function signIn(page: Page, email: string, password: string, next?: string): Promise<void> {
+  await page.goto(`${shop.gatewayUrl}/login${next ? `?next=${encodeURIComponent(next)}` : ''}`)
+  await page.getByRole('textbox', { name: '이메일' }).fill(email)
+  await page.getByLabel('비밀번호').fill(password)
+  await page.getByRole('button', { name: '로그인' }).click()
+}
 
 describe("a shopper's account", () => {
   it('saves a delivery address that checkout then offers, already filled in', async () => {
@@ -58,10 +66,7 @@ describe("a shopper's account", () => {
     const ctx = await newContext(browser, DESKTOP)
     const page = await ctx.newPage()
     try {
-      await page.goto(`${shop.gatewayUrl}/login?next=%2Faccount`)
-      await page.getByRole('textbox', { name: '이메일' }).fill(email)
-      await page.getByLabel('비밀번호').fill(oldPassword)
-      await page.getByRole('button', { name: '로그인' }).click()
+      await signIn(page, email, oldPassword, '/account')
       await page.waitForURL(/\/account$/)
       await page.getByLabel('현재 비밀번호').fill('not-the-password-1')
       await page.getByLabel('새 비밀번호').fill(newPassword)
@@ -93,10 +98,7 @@ describe("a shopper's account", () => {
     const page = await ctx.newPage()
     const sessionCookies = async () => (await ctx.cookies(`${shop.gatewayUrl}/v1/auth/refresh`)).filter((c) => c.name === 'shop_refresh')
     try {
-      await page.goto(`${shop.gatewayUrl}/login?next=%2Faccount`)
-      await page.getByRole('textbox', { name: '이메일' }).fill(email)
-      await page.getByLabel('비밀번호').fill(password)
-      await page.getByRole('button', { name: '로그인' }).click()
+      await signIn(page, email, password, '/account')
       await page.waitForURL(/\/account$/)
       const [cookie] = await sessionCookies()
       expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/v1/auth' })
@@ -131,13 +133,10 @@ describe("a shopper's account", () => {
     try {
       const [first, second] = [await ctx.newPage(), await ctx.newPage()]
       await second.goto(`${shop.gatewayUrl}/`)
-      const headerOf = (page: typeof first) => page.getByRole('navigation', { name: '내 쇼핑' })
+      const headerOf = (page: Page) => page.getByRole('navigation', { name: '내 쇼핑' })
       await expect.poll(() => headerOf(second).getByRole('link', { name: '로그인' }).count()).toBe(1)
 
-      await first.goto(`${shop.gatewayUrl}/login`)
-      await first.getByRole('textbox', { name: '이메일' }).fill(email)
-      await first.getByLabel('비밀번호').fill(password)
-      await first.getByRole('button', { name: '로그인' }).click()
+      await signIn(first, email, password)
       await expect.poll(() => headerOf(first).getByRole('button', { name: '로그아웃' }).count()).toBe(1)
       // The other tab, left alone, is signed in too: its session renewed by the shared cookie.
       await expect.poll(() => headerOf(second).getByRole('button', { name: '로그아웃' }).count()).toBe(1)
@@ -164,10 +163,7 @@ describe("a shopper's account", () => {
       await page.getByLabel('비밀번호').fill('long-enough-password-1')
       await page.getByRole('button', { name: '가입하기' }).click()
       await expect.poll(() => page.getByRole('alert').textContent()).toBe('이미 가입된 이메일이에요. 로그인해 주세요.')
-      await page.goto(`${shop.gatewayUrl}/login`)
-      await page.getByRole('textbox', { name: '이메일' }).fill(shop.admin.email)
-      await page.getByLabel('비밀번호').fill('wrong-password-123')
-      await page.getByRole('button', { name: '로그인' }).click()
+      await signIn(page, shop.admin.email, 'wrong-password-123')
       await expect.poll(() => page.getByRole('alert').textContent()).toBe('이메일 또는 비밀번호가 맞지 않아요.')
       await expectAccessible(page, 'login with an error')
     } finally {
