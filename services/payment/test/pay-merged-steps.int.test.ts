@@ -120,8 +120,10 @@ describe('the settlement and the key’s answer, one statement', () => {
 describe('the key’s claim and the payment’s claim, one statement', () => {
   let h: PaymentHarness
   beforeAll(async () => {
-    // A slow PG, so duplicates arrive while the first request's charge is on its way.
-    h = await startPayments({ prefix: 'pay_merged_claim', env: { PG_SIMULATOR_LATENCY_MS: '300' } })
+    // A slow PG, so duplicates arrive while the first request's charge is on its way. No test
+    // here is about a PG that does not answer (reconcile.int.test.ts is): a timeout no stall
+    // of a loaded machine reaches keeps a charge meant to succeed from timing out.
+    h = await startPayments({ prefix: 'pay_merged_claim', env: { PG_SIMULATOR_LATENCY_MS: '300', PG_TIMEOUT_MS: '30000' } })
   })
   afterAll(async () => {
     await h?.close()
@@ -266,6 +268,17 @@ describe('the key’s claim and the payment’s claim, one statement', () => {
     expect(answers.filter((r) => r.headers['idempotent-replayed'] === 'true')).toHaveLength(4)
     for (const r of answers) expect(r.json()).toEqual(answers[0].json())
     expect(answers[0].json()).toMatchObject({ status: 'COMPLETED', amount: 27_000 })
+    expect(await h.charges(o.orderId)).toBe(1)
+    expect((await h.outbox('payment.completed')).filter((e) => e.orderId === o.orderId)).toHaveLength(1)
+  })
+
+  it('ten concurrent POSTs with different keys for one order charge exactly once; the other nine are 409 invalid_state', async () => {
+    const o = await h.createOrder()
+    const results = await Promise.all(Array.from({ length: 10 }, () => h.pay(o.token, body(o.orderId, o.total))))
+    const codes = results.map((r) => r.statusCode)
+    expect(codes.filter((c) => c === 201)).toHaveLength(1)
+    expect(codes.filter((c) => c === 409)).toHaveLength(9)
+    for (const r of results.filter((x) => x.statusCode === 409)) expect(r.json().code).toBe('invalid_state')
     expect(await h.charges(o.orderId)).toBe(1)
     expect((await h.outbox('payment.completed')).filter((e) => e.orderId === o.orderId)).toHaveLength(1)
   })

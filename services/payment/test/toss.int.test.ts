@@ -82,9 +82,11 @@ describe('the Toss adapter against a local fake of the Toss API', () => {
 describe('the payment service with PAYMENT_PROVIDER=toss', () => {
   let h: PaymentHarness
   beforeAll(async () => {
+    // Short for the hanging confirm below, long enough that the stand-in's immediate
+    // answers never time out on a loaded machine.
     h = await startPayments({
       prefix: 'pay_toss',
-      env: { PAYMENT_PROVIDER: 'toss', TOSS_API_BASE: toss.url, TOSS_SECRET_KEY: toss.secretKey, PG_TIMEOUT_MS: '600' },
+      env: { PAYMENT_PROVIDER: 'toss', TOSS_API_BASE: toss.url, TOSS_SECRET_KEY: toss.secretKey, PG_TIMEOUT_MS: '1500' },
     })
   })
   afterAll(async () => {
