@@ -159,6 +159,12 @@ describe('the admin console: orders, shipping and refunds', () => {
           await expectAccessible(page, `${path} ${viewport.width}`)
           expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), `${path} fits ${viewport.width}px`).toBe(true)
         }
+        // The auditor's report in Korean: each check's title and description, each figure's name.
+        await page.goto(`${shop.gatewayUrl}/admin/operations`)
+        const audit = page.getByRole('table', { name: '정합성 점검 보고서' })
+        await until(() => audit.locator('tbody th').count()).toBe(8)
+        expect(await audit.locator('tbody th').first().textContent()).toMatch(/^서비스 응답/)
+        for (const text of await audit.locator('tbody th, .admin-figures .muted').allTextContents()) expect(text).toMatch(/[가-힣]/)
         await page.goto(`${shop.gatewayUrl}/admin/customers`)
         await page.getByRole('searchbox', { name: '이메일 검색' }).fill(shopper.email.split('@')[0])
         await page.getByRole('button', { name: '검색' }).click()

@@ -7,6 +7,7 @@ import { auditQuery } from '../dashboard/api.ts'
 import { adminKo } from '../ko.ts'
 import { ConfirmButton } from '../ui/dialog.tsx'
 import { TableWrap } from '../ui/table.tsx'
+import { checkWords, figureName, figureValue } from './audit-words.ts'
 import { queuesOf } from './queues.ts'
 
 const t = adminKo.operations
@@ -51,7 +52,7 @@ export function OperationsPage() {
               </span>
             </p>
             <TableWrap label={t.audit}>
-              <table className="admin-table">
+              <table className="admin-table admin-audit">
                 <caption className="visually-hidden">{t.audit}</caption>
                 <thead>
                   <tr>
@@ -62,43 +63,54 @@ export function OperationsPage() {
                   </tr>
                 </thead>
                 <tbody>
-                  {report.checks.map((c) => (
-                    <tr key={c.name}>
-                      <th scope="row">
-                        {c.name}
-                        <br />
-                        <span className="muted admin-small">{c.description}</span>
-                      </th>
-                      <td>
-                        <span className={c.ok ? 'admin-tag admin-tag-ok' : 'admin-tag admin-tag-bad'}>{c.ok ? t.ok : t.bad}</span>
-                      </td>
-                      <td>
-                        <ul className="admin-figures">
-                          {Object.entries(c.figures).map(([k, v]) => (
-                            <li key={k}>
-                              <span className="muted">{k}</span> <span className="mono">{v === null ? '—' : typeof v === 'number' ? v.toLocaleString('ko-KR') : v}</span>
-                            </li>
-                          ))}
-                        </ul>
-                      </td>
-                      <td>
-                        {c.violationCount === 0 ? (
-                          '0'
-                        ) : (
-                          <>
-                            <strong>{c.violationCount.toLocaleString('ko-KR')}</strong>
-                            <ul className="admin-figures">
-                              {c.violations.map((v, i) => (
-                                <li key={i}>
-                                  <span className="mono">{v.subject}</span> {v.message}
-                                </li>
-                              ))}
-                            </ul>
-                          </>
-                        )}
-                      </td>
-                    </tr>
-                  ))}
+                  {report.checks.map((c) => {
+                    const words = checkWords(c)
+                    return (
+                      <tr key={c.name}>
+                        <th scope="row">
+                          {words.title}
+                          <br />
+                          <span className="muted admin-small">{words.description}</span>
+                        </th>
+                        <td>
+                          <span className={c.ok ? 'admin-tag admin-tag-ok' : 'admin-tag admin-tag-bad'}>{c.ok ? t.ok : t.bad}</span>
+                        </td>
+                        <td>
+                          <ul className="admin-figures">
+                            {Object.entries(c.figures).map(([k, v]) => (
+                              <li key={k}>
+                                <span className="muted">{figureName(c.name, k)}</span> <span className="mono">{figureValue(k, v)}</span>
+                              </li>
+                            ))}
+                          </ul>
+                        </td>
+                        <td className={c.violationCount === 0 ? undefined : 'admin-violations'}>
+                          {c.violationCount === 0 ? (
+                            '0'
+                          ) : (
+                            <>
+                              <strong>{c.violationCount.toLocaleString('ko-KR')}</strong>
+                              {words.fix && (
+                                <p className="admin-small">
+                                  {t.fixLead}: {words.fix}
+                                </p>
+                              )}
+                              <details className="admin-small">
+                                <summary>{t.details}</summary>
+                                <ul className="admin-figures" lang="en">
+                                  {c.violations.map((v, i) => (
+                                    <li key={i}>
+                                      <span className="mono">{v.subject}</span> {v.message}
+                                    </li>
+                                  ))}
+                                </ul>
+                              </details>
+                            </>
+                          )}
+                        </td>
+                      </tr>
+                    )
+                  })}
                 </tbody>
               </table>
             </TableWrap>
