@@ -339,6 +339,7 @@ export const adminKo = {
       available: '가용 재고',
       netSold: '판매 − 재입고',
       paidUnits: '결제 확정 주문의 수량',
+      inFlightUnits: '방금 바뀐 주문의 수량',
       capturedPayments: '승인된 결제',
       captured: '승인 금액',
       refunded: '환불 금액',

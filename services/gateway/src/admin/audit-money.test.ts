@@ -158,7 +158,7 @@ describe('formatReport', () => {
     const text = formatReport(auditShop(facts, settled))
     expect(text).toMatch(/FAILED, 1 of 8 checks/)
     expect(text).toMatch(/stock balances\s+FAIL\s+products=1 {2}initial=20/)
-    expect(text).toMatch(/units sold\s+ok\s+products=1 {2}netSold=3 {2}paidUnits=3/)
+    expect(text).toMatch(/units sold\s+ok\s+products=1 {2}netSold=3 {2}paidUnits=3 {2}inFlightUnits=0/)
     expect(text).toContain('on hand 99, but the books say 17')
     expect(formatReport(auditShop(consistentShop(), settled))).toMatch(/OK, 8 checks passed/)
   })

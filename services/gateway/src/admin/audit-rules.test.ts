@@ -32,7 +32,7 @@ describe('auditShop: a consistent shop', () => {
       'dead letters',
     ])
     expect(check('stock balances').figures).toMatchObject({ products: 1, initial: 20, sold: 6, restocked: 3, onHand: 17, reserved: 1, available: 16 })
-    expect(check('units sold').figures).toEqual({ products: 1, netSold: 3, paidUnits: 3 })
+    expect(check('units sold').figures).toEqual({ products: 1, netSold: 3, paidUnits: 3, inFlightUnits: 0 })
     expect(check('order states').figures).toMatchObject({ orders: 5, PAID: 1, DELIVERED: 1, CANCELLED: 2, PENDING_PAYMENT: 1 })
     expect(check('payments').figures).toMatchObject({ payments: 5, capturedPayments: 3, captured: 60_000, refunded: 30_000, pgProvider: 'simulator' })
     expect(check('shipments').figures).toMatchObject({ shipments: 3, READY: 1, DELIVERED: 1, CANCELLED: 1 })
@@ -87,6 +87,8 @@ describe('auditShop: units sold against paid orders', () => {
     order.statusAt = order.history[1].at = ago(5)
     Object.assign(product, { onHand: 19, reserved: 3, activeReserved: 3, ledger: { initial: 20, adjustments: 0, sold: 4, restocked: 3 } })
     expect(audit(facts).failed).toEqual([])
+    // The figures say why: 1 unit sold net, 1 settled, the order's 2 still within the grace period.
+    expect(auditShop(facts, settled).checks.find((c) => c.name === 'units sold')?.figures).toEqual({ products: 1, netSold: 1, paidUnits: 1, inFlightUnits: 2 })
     expect(audit(facts, quiet).failed).toEqual(['units sold'])
   })
 

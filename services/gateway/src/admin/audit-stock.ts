@@ -83,6 +83,8 @@ export function checkSoldUnits(products: InventoryFacts[], orders: OrderFacts[],
   const violations: Violation[] = []
   let netSold = 0
   let paidUnits = 0
+  // Units of orders that changed within the grace period: netSold may lie anywhere up to paidUnits plus these.
+  let inFlightUnits = 0
   const known = new Set<string>()
   for (const p of products) {
     known.add(p.productId)
@@ -90,6 +92,7 @@ export function checkSoldUnits(products: InventoryFacts[], orders: OrderFacts[],
     const e = expected.get(p.productId) ?? { settled: 0, inFlight: 0 }
     netSold += net
     paidUnits += e.settled
+    inFlightUnits += e.inFlight
     if (net < e.settled || net > e.settled + e.inFlight) {
       const range = e.inFlight ? `${e.settled}–${e.settled + e.inFlight}` : String(e.settled)
       violations.push({
@@ -103,5 +106,5 @@ export function checkSoldUnits(products: InventoryFacts[], orders: OrderFacts[],
       violations.push({ subject: `product ${productId}`, message: `paid orders hold ${e.settled} units of a product with no inventory` })
     }
   }
-  return finish(SOLD.name, SOLD.description, { products: products.length, netSold, paidUnits }, violations)
+  return finish(SOLD.name, SOLD.description, { products: products.length, netSold, paidUnits, inFlightUnits }, violations)
 }
