@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { checkWords, figureName, figureValue } from '../../apps/web/src/admin/ops/audit-words.ts'
+import { checkVerdict, checkWords, figureName, figureValue } from '../../apps/web/src/admin/ops/audit-words.ts'
 import { consistentShop, settled } from '../../services/gateway/src/admin/audit-rules.fixture.ts'
 import { auditShop } from '../../services/gateway/src/admin/audit-rules.ts'
 
@@ -20,8 +20,20 @@ describe('the auditor report in the admin console’s words', () => {
       const words = checkWords(check)
       expect(words.title, check.name).toMatch(HANGUL)
       expect(words.description, check.name).toMatch(HANGUL)
-      expect(words.fix, check.name).toMatch(HANGUL)
+      expect(checkVerdict(check), check.name).toEqual({ label: '정상', tone: 'ok' })
+      expect(checkVerdict({ ...check, ok: false }).fix, check.name).toMatch(HANGUL)
     }
+  })
+
+  it('a check that could not run for want of a service’s facts says 점검 못 함, not 문제 있음, and what to fix first', () => {
+    const facts = consistentShop()
+    facts.payments = null
+    facts.unavailable.push({ source: 'payment', reason: 'the payment service did not answer' })
+    const checks = auditShop(facts, settled).checks
+    const verdictOf = (name: string) => checkVerdict(checks.find((c) => c.name === name) as (typeof checks)[number])
+    expect(verdictOf('payments')).toMatchObject({ label: '점검 못 함', tone: 'warn', fix: expect.stringContaining('서비스 응답') })
+    expect(verdictOf('facts collected')).toMatchObject({ label: '문제 있음', tone: 'bad' })
+    expect(verdictOf('shipments')).toEqual({ label: '정상', tone: 'ok' })
   })
 
   it('every figure of every check is named in Korean, statuses by their Korean words, the backlogs per service', () => {

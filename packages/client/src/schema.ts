@@ -33,6 +33,8 @@ export type paths = {
                             /** Format: date-time */
                             at: string;
                             checks: {
+                                /** @description false when a source the check needs could not be read: it did not run, and its violations name the sources */
+                                checked: boolean;
                                 description: string;
                                 figures: {
                                     [key: string]: number | string | null;

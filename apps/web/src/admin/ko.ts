@@ -323,6 +323,7 @@ export const adminKo = {
       },
     } as Record<string, { title: string; description: string; fix: string } | undefined>,
     fixLead: '해결 방법',
+    notCheckedFix: '이 항목에 필요한 서비스의 자료를 읽지 못해 점검하지 못했어요. 위의 서비스 응답 항목부터 해결한 뒤 다시 점검하세요.',
     details: '세부 내용(영문, 개발·운영 담당자용)',
     /** The figures of the checks, by their key (statuses and per-service keys are worded in audit-words.ts). */
     figureNames: {

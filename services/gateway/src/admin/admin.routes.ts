@@ -31,6 +31,7 @@ const AuditCheck = Type.Object({
   name: Type.String(),
   description: Type.String(),
   ok: Type.Boolean(),
+  checked: Type.Boolean({ description: 'false when a source the check needs could not be read: it did not run, and its violations name the sources' }),
   figures: Type.Record(Type.String(), Figure),
   violations: Type.Array(Violation, { description: 'the first violations found; violationCount has them all' }),
   violationCount: Type.Integer(),

@@ -4,11 +4,12 @@ import type { AuditCheck, AuditOptions, Figures, Violation } from './audit-types
 export const MAX_LISTED = 50
 
 /** A finished check: ok exactly when nothing was found. */
-export function finish(name: string, description: string, figures: Figures, violations: Violation[]): AuditCheck {
+export function finish(name: string, description: string, figures: Figures, violations: Violation[], checked = true): AuditCheck {
   return {
     name,
     description,
     ok: violations.length === 0,
+    checked,
     figures,
     violations: violations.slice(0, MAX_LISTED),
     violationCount: violations.length,
@@ -22,6 +23,7 @@ export function notChecked(name: string, description: string, missing: string[])
     description,
     {},
     missing.map((source) => ({ subject: source, message: `not checked: the ${source} facts could not be read` })),
+    false,
   )
 }
 

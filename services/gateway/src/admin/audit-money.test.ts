@@ -138,6 +138,8 @@ describe('auditShop: outboxes, dead letters, sources', () => {
     expect(report.checks.find((c) => c.name === 'payments')?.violations).toEqual([
       { subject: 'payments', message: 'not checked: the payments facts could not be read' },
     ])
+    // Those that could not run say so; those that ran, even partly (the outbox of the others), do not.
+    expect(report.checks.filter((c) => !c.checked).map((c) => c.name)).toEqual(['units sold', 'order states', 'payments'])
   })
 
   it('lists the first 50 violations of a check and counts them all', () => {

@@ -90,6 +90,8 @@ export interface AuditCheck {
   name: string
   description: string
   ok: boolean
+  /** False when a source the check needs could not be read: it did not run, and its violations name the sources. */
+  checked: boolean
   figures: Figures
   /** The first violations found (at most MAX_LISTED); violationCount has them all. */
   violations: Violation[]

@@ -26,12 +26,18 @@ const SERVICE_FIGURE = /^(\w+) (count|oldest s)$/
 export interface CheckWords {
   title: string
   description: string
-  /** What to do when the check fails; undefined for a check this console does not know. */
-  fix?: string
 }
 
 export function checkWords(check: { name: string; description: string }): CheckWords {
-  return t.checks[check.name] ?? { title: check.name, description: check.description }
+  const known = t.checks[check.name]
+  return known ? { title: known.title, description: known.description } : { title: check.name, description: check.description }
+}
+
+/** The check's result as the console shows it: passed, failed, or not run (a source it needs could not be read). */
+export function checkVerdict(check: { name: string; ok: boolean; checked: boolean }): { label: string; tone: 'ok' | 'bad' | 'warn'; fix?: string } {
+  if (!check.checked) return { label: t.notChecked, tone: 'warn', fix: t.notCheckedFix }
+  if (check.ok) return { label: t.ok, tone: 'ok' }
+  return { label: t.bad, tone: 'bad', fix: t.checks[check.name]?.fix }
 }
 
 export function figureName(check: string, key: string): string {

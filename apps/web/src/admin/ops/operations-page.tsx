@@ -7,7 +7,7 @@ import { auditQuery } from '../dashboard/api.ts'
 import { adminKo } from '../ko.ts'
 import { ConfirmButton } from '../ui/dialog.tsx'
 import { TableWrap } from '../ui/table.tsx'
-import { checkWords, figureName, figureValue } from './audit-words.ts'
+import { checkVerdict, checkWords, figureName, figureValue } from './audit-words.ts'
 import { queuesOf } from './queues.ts'
 
 const t = adminKo.operations
@@ -65,6 +65,7 @@ export function OperationsPage() {
                 <tbody>
                   {report.checks.map((c) => {
                     const words = checkWords(c)
+                    const verdict = checkVerdict(c)
                     return (
                       <tr key={c.name}>
                         <th scope="row">
@@ -73,7 +74,7 @@ export function OperationsPage() {
                           <span className="muted admin-small">{words.description}</span>
                         </th>
                         <td>
-                          <span className={c.ok ? 'admin-tag admin-tag-ok' : 'admin-tag admin-tag-bad'}>{c.ok ? t.ok : t.bad}</span>
+                          <span className={`admin-tag admin-tag-${verdict.tone}`}>{verdict.label}</span>
                         </td>
                         <td>
                           <ul className="admin-figures">
@@ -90,9 +91,9 @@ export function OperationsPage() {
                           ) : (
                             <>
                               <strong>{c.violationCount.toLocaleString('ko-KR')}</strong>
-                              {words.fix && (
+                              {verdict.fix && (
                                 <p className="admin-small">
-                                  {t.fixLead}: {words.fix}
+                                  {t.fixLead}: {verdict.fix}
                                 </p>
                               )}
                               <details className="admin-small">
