@@ -174,18 +174,20 @@ describe.each(adapters)('server-rendered pages in the edge cache ($name)', ({ en
 
     it('a page first asked for late in its life, after its planned renewal passed unasked, is renewed by that request', async () => {
       const id = item()
-      up.ttlMs = 1000
+      // Four seconds, so that the request made after the planned renewal still comes 800 ms
+      // before the copy expires, however late a loaded machine wakes the test.
+      up.ttlMs = 4000
       await cache.set(`item:${id}`, 'v1', 60_000)
       expect((await get(`/p/${id}`)).headers['x-cache']).toBe('MISS')
-      // Past the planned renewal (at 750 ms), which found nobody had asked.
-      await sleep(850)
+      // Past the planned renewal (at 3 s), which found nobody had asked.
+      await sleep(3200)
       expect(up.calls.get(id)).toBe(1)
       const late = await get(`/p/${id}`)
       expect(late.headers['x-cache']).toBe('HIT')
       await settled(id, 2)
       expect(up.calls.get(id)).toBe(2)
-      await sleep(300)
-      // Past the first copy's second: the page renewed by that request answers.
+      await sleep(900)
+      // Past the first copy's life: the page renewed by that request answers.
       expect((await get(`/p/${id}`)).headers['x-cache']).toBe('HIT')
       expect(up.calls.get(id)).toBe(2)
     })
