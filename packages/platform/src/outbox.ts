@@ -68,7 +68,12 @@ export interface OutboxRelayOptions {
   purgeIntervalMs?: number
   /** Told of the events of each batch once the broker has them and the rows are marked sent (metrics). */
   onSent?: (events: EventEnvelope[]) => void
-  /** How long the marks of directly published rows are gathered before one UPDATE writes them (default 20 ms). */
+  /**
+   * How long the marks of directly published rows are gathered before one UPDATE writes them
+   * (default 250 ms, well inside DIRECT_GRACE_SECONDS: a mark that comes later only costs a
+   * duplicate). At 20 ms a shop paying ~90 orders/s wrote 0.65 mark UPDATEs per order
+   * (pg_stat_statements, 2026-12-05); at 250 ms one UPDATE marks ~20 rows.
+   */
   markDelayMs?: number
 }
 
@@ -184,7 +189,7 @@ export function createOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
 
   // publishCommitted: confirmed events waiting for their mark, the timer that writes them,
   // and every publish or mark still in flight (stop() waits for them).
-  const markDelayMs = opts.markDelayMs ?? 20
+  const markDelayMs = opts.markDelayMs ?? 250
   let toMark: EventEnvelope[] = []
   let markTimer: NodeJS.Timeout | null = null
   const directWork = new Set<Promise<void>>()
